@@ -1,0 +1,1 @@
+#include "reassembly/gap_tracker.hpp"

@@ -1,0 +1,1 @@
+#include "reassembly/table.hpp"

@@ -53,7 +53,8 @@ struct reassembly_stats {
 /// A message completed by accept(). Spans stay valid until the next accept(), expire(),
 /// expire_all() or destruction of the table.
 struct completed_message {
-    net::endpoint src;                ///< exporter (key part; port 0 if not in key)
+    net::endpoint src;                ///< exporter (as received, port included)
+    net::endpoint dst;                ///< collector address of the first datagram of the set
     std::uint32_t publisher_id = 0;
     std::uint32_t message_id = 0;
     std::uint8_t version = 0;
@@ -78,10 +79,12 @@ public:
     table(const table&) = delete;
     table& operator=(const table&) = delete;
 
-    /// Offers one parsed datagram from \p src at clock \p now_ns.
+    /// Offers one parsed datagram from \p src to \p dst at clock \p now_ns. A pending set whose
+    /// first segment is older than timeout_ns at \p now_ns is expired (counted) before the
+    /// datagram is considered, so results do not depend on how often expire() is called.
     /// Thread: the owning RX thread.
-    [[nodiscard]] verdict accept(const net::endpoint& src, const udpnotif::header_view& hdr,
-                                 std::uint64_t now_ns) noexcept;
+    [[nodiscard]] verdict accept(const net::endpoint& src, const net::endpoint& dst,
+                                 const udpnotif::header_view& hdr, std::uint64_t now_ns) noexcept;
 
     /// The message the last accept() returned verdict::complete for.
     [[nodiscard]] const completed_message& completed() const noexcept { return _completed; }

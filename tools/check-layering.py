@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Checks the include rules of STYLE.md §3.3: each src/ module includes only the modules and
+platform headers it may use. Run by `meson test` (suite unit); prints each violation."""
+import pathlib
+import re
+import sys
+
+# module -> project modules it may include (itself always allowed)
+ALLOWED = {
+    "common": set(),
+    "net": {"common"},
+    "udpnotif": {"common"},
+    "reassembly": {"common", "net", "udpnotif"},
+    "yangpush": {"common"},
+    "key": {"common", "udpnotif", "yangpush"},
+    "envelope": {"common", "udpnotif", "yangpush", "key"},
+    "pipeline": {"common", "net", "reassembly", "udpnotif", "yangpush", "key", "envelope"},
+    "input": {"common", "net", "udpnotif", "reassembly", "pipeline"},
+    "kafka": {"common", "pipeline"},
+}
+# platform headers that only some folders may include
+PLATFORM = [
+    (re.compile(r"^rte_"), "DPDK", set()),  # only dpdk-app/, which is outside src/
+    (re.compile(r"^librdkafka/|^rdkafka"), "librdkafka", {"kafka"}),
+    (re.compile(r"^simdjson"), "simdjson", {"yangpush"}),
+]
+INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
+
+
+def main() -> int:
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+    src = root / "src"
+    errors = []
+    for path in sorted(src.rglob("*")):
+        if path.suffix not in (".hpp", ".cpp", ".h"):
+            continue
+        module = path.relative_to(src).parts[0]
+        allowed = ALLOWED.get(module)
+        for lineno, line in enumerate(path.read_text().splitlines(), 1):
+            m = INCLUDE.match(line)
+            if not m:
+                continue
+            inc = m.group(1)
+            first = inc.split("/")[0]
+            if "/" in inc and (src / first).is_dir():
+                if first != module and (allowed is None or first not in allowed):
+                    errors.append(f"{path}:{lineno}: module '{module}' may not include '{inc}'")
+            for pattern, what, folders in PLATFORM:
+                if pattern.search(inc) and module not in folders:
+                    errors.append(f"{path}:{lineno}: only {sorted(folders) or 'dpdk-app/'} may include {what} ('{inc}')")
+            if '"../' in line or "<../" in line:
+                errors.append(f"{path}:{lineno}: include by path from src/, never '../'")
+    for e in errors:
+        print(e)
+    print(f"check-layering: {len(errors)} violation(s)")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,14 +16,16 @@ struct reassembly_config {
     std::uint32_t max_segments_per_message = 4096;
     /// Most payload octets one reassembled message may have (`max_message_bytes`).
     std::size_t max_message_bytes = 16u << 20;
-    /// Most messages being reassembled at once (`max_pending_messages`); the oldest is evicted.
+    /// Most messages being reassembled at once (`max_pending_messages`, 1..16777216); the
+    /// oldest is evicted.
     std::uint32_t max_pending_messages = 4096;
     /// Most octets the table may hold for segment payloads, pending or cached for reuse
     /// (`max_total_bytes`); the oldest pending messages are evicted to stay under it.
     std::size_t max_total_bytes = 256u << 20;
     /// Key includes the source port (§11.1); false when a publisher varies its source port.
     bool key_includes_src_port = true;
-    /// Readable octets guaranteed after a completed payload (simdjson needs 64).
+    /// Readable octets guaranteed after a completed payload (simdjson needs 64; at most 1 MiB).
+    /// They are zero.
     std::size_t padding = 64;
 };
 

@@ -26,6 +26,8 @@ public:
     ///                      is evicted beyond it (counted).
     /// @param max_gap       a forward jump larger than this counts as a reset, not loss.
     /// @param include_port  exporter identity includes the source port (§11.1).
+    /// Allocates the whole stream table here.
+    /// @throws std::invalid_argument when \p max_streams is 0 (or absurdly large).
     explicit gap_tracker(std::size_t max_streams = 65536, std::uint32_t max_gap = 1u << 20,
                          bool include_port = true);
     ~gap_tracker();

@@ -53,7 +53,8 @@ struct reassembly_stats {
 /// A message completed by accept(). Spans stay valid until the next accept(), expire(),
 /// expire_all() or destruction of the table.
 struct completed_message {
-    net::endpoint src;                ///< exporter (as received, port included)
+    net::endpoint src;                ///< exporter of the first datagram of the set (as
+                                      ///< received, port included even when not keyed)
     net::endpoint dst;                ///< collector address of the first datagram of the set
     std::uint32_t publisher_id = 0;
     std::uint32_t message_id = 0;
@@ -82,6 +83,9 @@ public:
     /// Offers one parsed datagram from \p src to \p dst at clock \p now_ns. A pending set whose
     /// first segment is older than timeout_ns at \p now_ns is expired (counted) before the
     /// datagram is considered, so results do not depend on how often expire() is called.
+    /// A whole message (verdict::whole) is not looked up: pending sets are left untouched.
+    /// A set ended by complete or by an error verdict is forgotten: a later copy of one of its
+    /// segments starts a new set (which completes or expires like any other).
     /// Thread: the owning RX thread.
     [[nodiscard]] verdict accept(const net::endpoint& src, const net::endpoint& dst,
                                  const udpnotif::header_view& hdr, std::uint64_t now_ns) noexcept;

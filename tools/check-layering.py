@@ -23,6 +23,7 @@ PLATFORM = [
     (re.compile(r"^rte_"), "DPDK", set()),  # only dpdk-app/, which is outside src/
     (re.compile(r"^librdkafka/|^rdkafka"), "librdkafka", {"kafka"}),
     (re.compile(r"^simdjson"), "simdjson", {"yangpush"}),
+    (re.compile(r"^libyang/"), "libyang", {"key", "yangpush"}),
 ]
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 

@@ -1,0 +1,418 @@
+#!/usr/bin/env python3
+"""Writes the golden cases that are NOT made by udpnotif-pcapgen, with scapy.
+
+Each case is built datagram by datagram from shared/spec/PROTOCOL.md (§1 header, §1.1 options,
+§2 segmentation), so the receiver is also tested on captures our own generator did not write.
+Output: pcap/cases/scapy-*/input.pcap (+ dump-args.txt where a case needs udpnotif-dump
+options, + made-by.txt). Deterministic: explicit IP ids, ports and timestamps.
+
+Usage: make_scapy_cases.py [--cases-dir DIR] [--only NAME ...]
+Then refresh expected.jsonl: UPDATE_GOLDEN=1 meson test -C BUILD --suite golden
+"""
+
+import argparse
+import json
+import os
+import sys
+
+from scapy.layers.inet import ICMP, IP, UDP, fragment
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment, fragment6
+from scapy.layers.l2 import ARP, Dot1AD, Dot1Q, Ether
+from scapy.packet import Raw
+from scapy.utils import PcapWriter
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_CASES = os.path.normpath(os.path.join(HERE, "..", "..", "pcap", "cases"))
+
+COLLECTOR_MAC = "02:00:00:00:00:fe"
+DST4, DST6, DPORT = "192.0.2.100", "2001:db8::100", 10001
+T0 = 1772359200  # 2026-03-01T10:00:00Z, seconds since the epoch
+
+
+# ---- UDP-notif datagrams (PROTOCOL.md §1, §1.1) --------------------------------------------
+def seg_option(number, last):
+    """Segmentation option: type 1, length 4, 15-bit number and the L bit (§1.1)."""
+    return bytes([1, 4]) + ((number << 1) | int(last)).to_bytes(2, "big")
+
+
+def udpnotif(pub, mid, payload, options=b"", mt=1, s=0, ver=1, hlen=None, mlen=None,
+             trailing=b""):
+    """One UDP-notif message; hlen/mlen override the computed lengths (malformed cases)."""
+    real_hlen = 12 + len(options)
+    h = real_hlen if hlen is None else hlen
+    m = real_hlen + len(payload) if mlen is None else mlen
+    first = (ver << 5) | (s << 4) | mt
+    return (bytes([first, h]) + m.to_bytes(2, "big") + pub.to_bytes(4, "big")
+            + mid.to_bytes(4, "big") + options + payload + trailing)
+
+
+def segments(pub, mid, payload, sizes, mt=1):
+    """Splits payload into segments of the given payload sizes; returns [datagram, ...]."""
+    assert sum(sizes) == len(payload)
+    out, off = [], 0
+    for i, n in enumerate(sizes):
+        out.append(udpnotif(pub, mid, payload[off:off + n], seg_option(i, i == len(sizes) - 1),
+                            mt=mt))
+        off += n
+    return out
+
+
+# ---- Notification payloads (composed, PROTOCOL.md §3.2 / §4 shapes) -------------------------
+def compact(obj):
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def push_update(sub_id, seq, event_time, interfaces, host="pe1.example.net"):
+    itfs = [{"name": n, "type": "iana-if-type:ethernetCsmacd", "oper-status": "up",
+             "statistics": {"in-octets": str(1000 * (i + 1) * seq), "out-octets": str(7 * seq)}}
+            for i, n in enumerate(interfaces)]
+    return compact({"ietf-yp-notification:envelope": {
+        "event-time": event_time, "hostname": host, "sequence-number": seq,
+        "contents": {"ietf-yang-push:push-update": {
+            "id": sub_id,
+            "datastore-contents": {"ietf-interfaces:interfaces": {"interface": itfs}}}}}})
+
+
+def subscription_started(sub_id, event_time, host="pe1.example.net", pubs=(1,)):
+    return compact({"ietf-yp-notification:envelope": {
+        "event-time": event_time, "hostname": host, "sequence-number": 1,
+        "contents": {"ietf-subscribed-notifications:subscription-started": {
+            "id": sub_id,
+            "ietf-yang-push:datastore": "ietf-datastores:operational",
+            "ietf-yang-push:datastore-xpath-filter": "/ietf-interfaces:interfaces/interface",
+            "transport": "ietf-udp-notif-transport:udp-notif",
+            "encoding": "encode-json",
+            "ietf-yang-push:periodic": {"period": 3000},
+            "ietf-distributed-notif:message-publisher-id": list(pubs)}}}})
+
+
+def sized(build, n):
+    """Calls build(pad) with a growing padding string until the result is exactly n octets."""
+    base = build("")
+    if len(base) > n:
+        raise ValueError(f"payload template is already {len(base)} > {n} octets")
+    out = build("x" * (n - len(base)))
+    assert len(out) == n, (len(out), n)
+    return out
+
+
+# ---- Frames and the capture ---------------------------------------------------------------
+class Capture:
+    """Collects frames with explicit capture times (microseconds after T0)."""
+
+    def __init__(self):
+        self.frames = []  # (usec after T0, bytes)
+        self.t_us = 0
+
+    def add(self, pkt, step_us=1000, at_us=None):
+        if at_us is not None:
+            self.t_us = at_us
+        self.frames.append((self.t_us, bytes(pkt)))
+        self.t_us += step_us
+
+    def write(self, path):
+        w = PcapWriter(path, linktype=1, sync=False)
+        w.write_header(None)  # classic pcap, Ethernet, microseconds
+        for t_us, raw in self.frames:
+            w.write_packet(raw, sec=T0 + t_us // 1_000_000, usec=t_us % 1_000_000)
+        w.close()
+
+
+def mac(n):
+    return "02:00:00:00:00:%02x" % n
+
+
+def v4(n, sport, d, dport=DPORT, ip_id=1, tags=()):
+    """IPv4/UDP frame from 192.0.2.n (optionally VLAN-tagged: tags = ((type, vid), ...))."""
+    l2 = Ether(src=mac(n), dst=COLLECTOR_MAC)
+    for cls, vid in tags:
+        l2 = l2 / cls(vlan=vid)
+    return l2 / IP(src=f"192.0.2.{n}", dst=DST4, id=ip_id, flags=0) / UDP(sport=sport, dport=dport) / Raw(d)
+
+
+def v6(n, sport, d, dport=DPORT):
+    return (Ether(src=mac(0x60 + n), dst=COLLECTOR_MAC)
+            / IPv6(src=f"2001:db8::{n:x}", dst=DST6) / UDP(sport=sport, dport=dport) / Raw(d))
+
+
+def ev(sec, frac="00"):
+    return f"2026-03-01T10:00:{sec:02d}.{frac}Z"
+
+
+# ---- The cases -----------------------------------------------------------------------------
+def case_worked_example(cap):
+    """PROTOCOL.md §2 worked example: 183-octet JSON, Publisher ID 7, Message ID 42, 100/83."""
+    payload = sized(lambda pad: compact({"ietf-yang-push:push-update": {
+        "id": 7, "datastore-contents": {"ietf-interfaces:interfaces": {"interface": [
+            {"name": "eth0", "description": "core" + pad, "oper-status": "up"}]}}}}), 183)
+    seg0, seg1 = segments(7, 42, payload, [100, 83])
+    # The exact octets the spec prints for the two headers.
+    assert seg0[:16] == bytes.fromhex("21 10 00 74 00 00 00 07 00 00 00 2a 01 04 00 00")
+    assert seg1[:16] == bytes.fromhex("21 10 00 63 00 00 00 07 00 00 00 2a 01 04 00 03")
+    cap.add(v4(1, 40000, seg0, ip_id=100))
+    cap.add(v4(1, 40000, seg1, ip_id=101))
+
+
+def case_draft_a3(cap):
+    """UDPN A.3 header (218-octet JSON push-update, Publisher ID 2, Message ID 1563, no options).
+
+    The draft's own payload encodes `interfaces` as an array (PROTOCOL.md §11 item 9), so the
+    payload here is composed (same size, valid RFC 7951); the 12 header octets are the draft's.
+    """
+    payload = sized(lambda pad: compact({"ietf-yang-push:push-update": {
+        "id": 1011, "datastore-contents": {"ietf-interfaces:interfaces": {"interface": [
+            {"name": "eth0", "type": "iana-if-type:ethernetCsmacd", "oper-status": "up",
+             "description": "uplink" + pad}]}}}}), 218)
+    d = udpnotif(2, 1563, payload)
+    assert d[:12] == bytes.fromhex("21 0c 00 e6 00 00 00 02 00 00 06 1b")
+    cap.add(v4(2, 12345, d, ip_id=7))
+
+
+def case_malformed(cap):
+    """One datagram for every udpnotif::parse_error reason (one fault each), interleaved with
+    valid messages, accepted oddities (§11.2 trailing octets, §11.5 unknown option, option
+    order) and frames udpnotif-dump skips (ARP, ICMP, UDP to another port; run with --port)."""
+    good = lambda mid: push_update(1042, mid, ev(mid % 60), ["eth0"])
+    ip_id = iter(range(1, 1000))
+    n = 1
+    sport = 41000
+
+    def send(d, tags=()):
+        cap.add(v4(n, sport, d, ip_id=next(ip_id), tags=tags))
+
+    send(udpnotif(1, 1, subscription_started(1042, ev(0))))
+    # too_short: 11 octets
+    send(bytes.fromhex("210c000b0000000100000a"))
+    send(udpnotif(1, 2, good(2)))
+    # unsupported_version: Ver 0 (udp-notif -01..-06 layout, §11.4), then Ver 2
+    send(udpnotif(1, 3, good(3), ver=0))
+    send(udpnotif(1, 3, good(3), ver=2))
+    # header_len_too_small: Header Len 8
+    send(udpnotif(1, 4, good(4), hlen=8))
+    send(udpnotif(1, 5, good(5)))
+    # header_len_exceeds_message: Header Len 16 (a valid segmentation option), Message Length 14
+    send(udpnotif(1, 6, b"ab", seg_option(0, True), mlen=14, trailing=b"cd"))
+    # message_len_exceeds_datagram: Message Length 10 octets more than the datagram
+    p = good(7)
+    send(udpnotif(1, 7, p, mlen=12 + len(p) + 10))
+    # reserved_media_type: S 0, MT 0
+    send(udpnotif(1, 8, good(8), mt=0))
+    # unassigned_media_type: MT 4 and MT 15
+    send(udpnotif(1, 9, good(9), mt=4))
+    send(udpnotif(1, 9, good(9), mt=15))
+    # private_media_type: S 1, private type 5 (0x35)
+    send(udpnotif(1, 10, good(10), s=1, mt=5))
+    send(udpnotif(1, 11, good(11)), tags=((Dot1Q, 42),))
+    # option_truncated: Header Len 13, one octet of options
+    send(udpnotif(1, 12, good(12), options=b"\x01"))
+    # option_length_too_small: TLV Length 1, and Length 0
+    send(udpnotif(1, 13, good(13), options=b"\x02\x01\x00\x00"))
+    send(udpnotif(1, 13, good(13), options=b"\x02\x00\x00\x00"))
+    # option_overrun: TLV Length 8 in a 4-octet option area
+    send(udpnotif(1, 14, good(14), options=b"\x02\x08\x00\x00"))
+    # segmentation_option_bad_length: type 1 with Length 6 (§11.5)
+    send(udpnotif(1, 15, good(15), options=b"\x01\x06\x00\x01\x00\x00"))
+    # duplicate_segmentation_option: two segmentation options
+    send(udpnotif(1, 16, good(16), options=seg_option(0, True) + seg_option(0, True)))
+    # Accepted: trailing octets after Message Length (§11.2), unknown option type 2 (removed
+    # private-encoding option, skipped by Length, §11.5), segmentation option not first.
+    send(udpnotif(1, 17, good(17), trailing=b"\x00" * 7))
+    send(udpnotif(1, 18, good(18), options=b"\x02\x06JSON"))
+    p = good(19)
+    send(udpnotif(1, 19, p[:150], options=b"\x02\x04\x00\x00" + seg_option(0, False)))
+    send(udpnotif(1, 19, p[150:], options=seg_option(1, True)), tags=((Dot1AD, 100), (Dot1Q, 42)))
+    # Frames the dump skips: ARP (not IP), ICMP (not UDP), UDP to another port.
+    cap.add(Ether(src=mac(n), dst="ff:ff:ff:ff:ff:ff") / ARP(psrc="192.0.2.1", pdst=DST4))
+    cap.add(Ether(src=mac(n), dst=COLLECTOR_MAC) / IP(src="192.0.2.1", dst=DST4, id=900)
+            / ICMP(type=8, id=1, seq=1) / Raw(b"ping"))
+    cap.add(v4(n, sport, udpnotif(1, 20, good(20)), dport=9999, ip_id=next(ip_id)))
+    send(udpnotif(1, 21, good(21)))
+
+
+def case_out_of_order(cap):
+    """Segments of interleaved messages from three exporters (IPv4 and IPv6), each delivered
+    out of order: last first, reversed, middle first, interleaved with other messages."""
+    a = push_update(1, 2, ev(1), ["eth%d" % i for i in range(12)], host="pe1.example.net")
+    b = push_update(1, 2, ev(1), ["eth%d" % i for i in range(9)], host="pe2.example.net")
+    c = push_update(5, 2, ev(1), ["xe-0/0/%d" % i for i in range(7)], host="pe3.example.net")
+    sa = segments(1, 2, a, [400] * (len(a) // 400) + [len(a) % 400])
+    sb = segments(3, 2, b, [300] * (len(b) // 300) + [len(b) % 300])
+    sc = segments(9, 2, c, [500] * (len(c) // 500) + [len(c) % 500])
+    assert len(sa) >= 4 and len(sb) >= 4 and len(sc) >= 3
+    frames = []
+    ida, idb = iter(range(10, 100)), iter(range(200, 300))
+    # a: last segment first, then the rest in order
+    order_a = [len(sa) - 1] + list(range(len(sa) - 1))
+    # b: fully reversed
+    order_b = list(reversed(range(len(sb))))
+    # c (IPv6): middle, last, then the others
+    mid = len(sc) // 2
+    order_c = [mid, len(sc) - 1] + [i for i in range(len(sc)) if i not in (mid, len(sc) - 1)]
+    qa = [v4(1, 50001, sa[i], ip_id=next(ida)) for i in order_a]
+    qb = [v4(2, 50002, sb[i], ip_id=next(idb)) for i in order_b]
+    qc = [v6(3, 50003, sc[i]) for i in order_c]
+    # whole messages before, between and after
+    frames.append(v4(1, 50001, udpnotif(1, 1, subscription_started(1, ev(0))), ip_id=1))
+    frames.append(v4(2, 50002, udpnotif(3, 1, subscription_started(1, ev(0), "pe2.example.net",
+                                                                  (3,))), ip_id=2))
+    frames.append(v6(3, 50003, udpnotif(9, 1, subscription_started(5, ev(0), "pe3.example.net",
+                                                                  (9,)))))
+    while qa or qb or qc:  # round-robin interleave
+        for q in (qa, qb, qc):
+            if q:
+                frames.append(q.pop(0))
+    frames.append(v4(1, 50001, udpnotif(1, 3, push_update(1, 3, ev(2), ["eth0"])), ip_id=3))
+    for f in frames:
+        cap.add(f, step_us=250)
+
+
+def case_never_completed(cap):
+    """Reassembly timeout (2000 ms, capture time, strict) and sets that never complete."""
+    body = lambda seq: push_update(1042, seq, ev(seq), ["eth%d" % i for i in range(4)])
+    a, b, c = body(10), body(11), body(12)
+    sa = segments(1, 10, a, [300, len(a) - 300])
+    sb = segments(1, 11, b, [300, len(b) - 300])
+    sc = segments(1, 12, c, [200, 200, len(c) - 400])
+    sport = 43000
+    cap.add(v4(1, sport, udpnotif(1, 9, subscription_started(1042, ev(0))), ip_id=1), at_us=0)
+    # a: segment 1 exactly 2.000000 s after segment 0 -> not expired (needs > timeout): complete
+    cap.add(v4(1, sport, sa[0], ip_id=2), at_us=100_000)
+    # b: segment 1 2.100000 s after segment 0 -> the set expired; segment 1 starts a new set
+    #    that never completes (2 incomplete)
+    cap.add(v4(1, sport, sb[0], ip_id=3), at_us=500_000)
+    # c: segments 0 and 2 (last) only; segment 1 never comes (1 incomplete at end of file)
+    cap.add(v4(1, sport, sc[0], ip_id=4), at_us=600_000)
+    cap.add(v4(1, sport, sc[2], ip_id=5), at_us=700_000)
+    cap.add(v4(1, sport, sa[1], ip_id=6), at_us=2_100_000)
+    cap.add(v4(1, sport, sb[1], ip_id=7), at_us=2_600_000)
+    cap.add(v4(1, sport, udpnotif(1, 13, body(13)), ip_id=8), at_us=2_700_000)
+
+
+def case_ip_fragments(cap):
+    """IPv6 Fragment headers and IPv4 fragments (scapy's fragment6/fragment), in order, reversed
+    and shuffled, some carrying a UDP-notif segment (both layers at once)."""
+    big6 = push_update(77, 2, ev(1), ["et-0/0/%d" % i for i in range(20)], host="r6.example.net")
+    big4 = push_update(78, 2, ev(1), ["et-0/0/%d" % i for i in range(30)], host="r4.example.net")
+    # IPv6: one whole message fragmented in 3-4 pieces, in order
+    p6 = (Ether(src=mac(0x61), dst=COLLECTOR_MAC) / IPv6(src="2001:db8::1", dst=DST6)
+          / IPv6ExtHdrFragment(id=0x1000) / UDP(sport=45000, dport=DPORT)
+          / Raw(udpnotif(4, 2, big6)))
+    frags6 = fragment6(p6, 1280)
+    assert 3 <= len(frags6) <= 8, len(frags6)
+    cap.add(v6(1, 45000, udpnotif(4, 1, subscription_started(77, ev(0), "r6.example.net", (4,)))))
+    for f in frags6:
+        cap.add(f)
+    # IPv6: the next message, two UDP-notif segments, each IP-fragmented; fragments reversed
+    nxt = push_update(77, 3, ev(2), ["et-0/0/%d" % i for i in range(14)], host="r6.example.net")
+    half = len(nxt) // 2
+    for k, sd in enumerate(segments(4, 3, nxt, [half, len(nxt) - half])):
+        p = (Ether(src=mac(0x61), dst=COLLECTOR_MAC) / IPv6(src="2001:db8::1", dst=DST6)
+             / IPv6ExtHdrFragment(id=0x1001 + k) / UDP(sport=45000, dport=DPORT) / Raw(sd))
+        fr = fragment6(p, 1000)
+        assert 2 <= len(fr) <= 8, len(fr)
+        for f in reversed(fr):
+            cap.add(f)
+    # IPv4: one whole message fragmented at 1500, fragments shuffled (2, 0, 3, 1 ...)
+    p4 = (Ether(src=mac(0x41), dst=COLLECTOR_MAC) / IP(src="192.0.2.41", dst=DST4, id=4242)
+          / UDP(sport=46000, dport=DPORT) / Raw(udpnotif(5, 2, big4)))
+    frags4 = fragment(p4[IP], fragsize=1480)
+    assert 3 <= len(frags4) <= 8, len(frags4)
+    cap.add(v4(41, 46000, udpnotif(5, 1, subscription_started(78, ev(0), "r4.example.net", (5,))),
+               ip_id=4241))
+    order = [2, 0] + list(range(3, len(frags4))) + [1]
+    for i in order:
+        cap.add(Ether(src=mac(0x41), dst=COLLECTOR_MAC) / frags4[i])
+    cap.add(v6(1, 45000, udpnotif(4, 4, push_update(77, 4, ev(3), ["et-0/0/0"],
+                                                    host="r6.example.net"))))
+
+
+def case_conflicting_last(cap):
+    """Sets dropped by §2 step 3 rules: two different "last" numbers, a number beyond the known
+    last, S/MT differing between segments; valid messages around them."""
+    body = lambda seq: push_update(1042, seq, ev(seq), ["eth0", "eth1", "eth2"])
+    sport = 44000
+    ids = iter(range(1, 100))
+    send = lambda d: cap.add(v4(1, sport, d, ip_id=next(ids)))
+    send(udpnotif(1, 1, subscription_started(1042, ev(0))))
+    p = body(2)
+    k = len(p) // 3
+    parts = [p[:k], p[k:2 * k], p[2 * k:]]
+    # message 2: segment 0, segment 2 with L, then segment 1 also with L -> conflicting_last
+    send(udpnotif(1, 2, parts[0], seg_option(0, False)))
+    send(udpnotif(1, 2, parts[2], seg_option(2, True)))
+    send(udpnotif(1, 2, parts[1], seg_option(1, True)))
+    send(udpnotif(1, 3, body(3)))
+    # message 4: segment 1 with L, then segment 2 -> beyond_last
+    p = body(4)
+    send(udpnotif(1, 4, p[:100], seg_option(1, True)))
+    send(udpnotif(1, 4, p[100:], seg_option(2, False)))
+    # message 5: segment 0 JSON (MT 1), segment 1 XML (MT 2) -> media_mismatch
+    p = body(5)
+    send(udpnotif(1, 5, p[:200], seg_option(0, False), mt=1))
+    send(udpnotif(1, 5, p[200:], seg_option(1, True), mt=2))
+    send(udpnotif(1, 6, body(6)))
+
+
+def case_duplicate(cap):
+    """Duplicates: a segment repeated before completion (dropped), a whole message repeated
+    (a whole message is never de-duplicated: printed twice), and a segment repeated after its
+    message completed (state was freed, so it starts a set that never completes)."""
+    body = lambda seq: push_update(1042, seq, ev(seq), ["eth%d" % i for i in range(5)])
+    sport = 47000
+    ids = iter(range(1, 100))
+    send = lambda d: cap.add(v4(5, sport, d, ip_id=next(ids)))
+    send(udpnotif(3, 1, subscription_started(1042, ev(0), pubs=(3,))))
+    p = body(2)
+    s = segments(3, 2, p, [250, 250, len(p) - 500])
+    send(s[0])
+    send(s[1])
+    send(s[1])  # duplicate before completion: dropped
+    send(s[0])  # and again
+    send(s[2])  # completes message 2
+    w = udpnotif(3, 3, body(3))
+    send(w)
+    send(w)  # whole message twice
+    send(s[2])  # late duplicate of a completed message's last segment
+    send(udpnotif(3, 4, body(4)))
+
+
+CASES = {
+    "scapy-worked-example": (case_worked_example, []),
+    "scapy-draft-a3": (case_draft_a3, []),
+    "scapy-malformed": (case_malformed, ["--port", str(DPORT)]),
+    "scapy-out-of-order": (case_out_of_order, []),
+    "scapy-never-completed": (case_never_completed, []),
+    "scapy-ip-fragments": (case_ip_fragments, []),
+    "scapy-conflicting-last": (case_conflicting_last, []),
+    "scapy-duplicate": (case_duplicate, []),
+}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases-dir", default=DEFAULT_CASES)
+    ap.add_argument("--only", nargs="*", default=None, help="case names to write")
+    args = ap.parse_args(argv)
+    for name, (build, dump_args) in CASES.items():
+        if args.only and name not in args.only:
+            continue
+        d = os.path.join(args.cases_dir, name)
+        os.makedirs(d, exist_ok=True)
+        cap = Capture()
+        build(cap)
+        cap.write(os.path.join(d, "input.pcap"))
+        args_path = os.path.join(d, "dump-args.txt")
+        if dump_args:
+            with open(args_path, "w") as f:
+                f.write(" ".join(dump_args) + "\n")
+        elif os.path.exists(args_path):
+            os.remove(args_path)
+        with open(os.path.join(d, "made-by.txt"), "w") as f:
+            f.write(f"python3 tools/pcap-cases/make_scapy_cases.py --only {name}\n"
+                    f"# {build.__doc__.splitlines()[0]}\n")
+        print(f"{name}: {len(cap.frames)} frames", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -243,7 +243,7 @@ const char* const summary_skeleton =
     "\"segmentation_option_bad_length\":N,\"duplicate_segmentation_option\":N},"
     "\"reassembly\":{\"whole\":N,\"stored\":N,\"complete\":N,\"duplicate\":N,"
     "\"media_mismatch\":N,\"conflicting_last\":N,\"beyond_last\":N,\"too_many_segments\":N,"
-    "\"too_large\":N,\"no_memory\":N,\"expired_segments\":N,\"evicted_full\":N,"
+    "\"too_large\":N,\"no_memory\":N,\"late\":N,\"expired_segments\":N,\"evicted_full\":N,"
     "\"evicted_memory\":N},\"ip\":{\"fragments\":N,\"reassembled\":N,\"fragment_errors\":N},"
     "\"skipped\":{\"not_ip\":N,\"not_udp\":N,\"other_port\":N,\"truncated\":N},"
     "\"message_ids\":{\"missing\":N,\"late\":N,\"duplicates\":N,\"resets\":N}}}";

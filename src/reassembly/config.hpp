@@ -22,6 +22,10 @@ struct reassembly_config {
     /// Most octets the table may hold for segment payloads, pending or cached for reuse
     /// (`max_total_bytes`); the oldest pending messages are evicted to stay under it.
     std::size_t max_total_bytes = 256u << 20;
+    /// Keys of recently finished sets (completed or dropped by a verdict) remembered for
+    /// timeout_ns, so that a late copy of one of their segments is counted as `late` instead of
+    /// opening a set that can only expire (`finished_memory`; 0 disables, at most 16777216).
+    std::uint32_t finished_memory = 4096;
     /// Key includes the source port (§11.1); false when a publisher varies its source port.
     bool key_includes_src_port = true;
     /// Readable octets guaranteed after a completed payload (simdjson needs 64; at most 1 MiB).

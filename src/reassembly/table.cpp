@@ -124,6 +124,9 @@ void validate(const reassembly_config& cfg)
     if (cfg.max_total_bytes == 0) {
         fail("max_total_bytes", "must be > 0");
     }
+    if (cfg.finished_memory > max_pending_limit) {
+        fail("finished_memory", "must be <= 16777216");
+    }
     if (cfg.padding > (std::size_t{1} << 20)) {
         fail("padding", "must be <= 1048576");
     }
@@ -144,15 +147,29 @@ const char* to_string(verdict v) noexcept
     case verdict::too_many_segments: return "too_many_segments";
     case verdict::too_large: return "too_large";
     case verdict::no_memory: return "no_memory";
+    case verdict::late: return "late";
     }
     return "unknown";
 }
+
+/// Key of a set that finished (completed or rejected), remembered in a FIFO ring.
+struct finished_key {
+    net::ip_address addr;
+    std::uint16_t key_port = 0;
+    std::uint32_t publisher_id = 0;
+    std::uint32_t message_id = 0;
+    std::uint64_t hash = 0;
+    std::uint64_t finished_ns = 0;
+    bool used = false;
+};
 
 struct table::impl {
     impl(const reassembly_config& cfg, reassembly_stats& stats, completed_message& completed)
         : _cfg(cfg),
           _stats(stats),
           _completed(completed),
+          _finished_index(std::size_t{cfg.finished_memory} * 2),
+          _finished(std::make_unique<finished_key[]>(cfg.finished_memory == 0 ? 1 : cfg.finished_memory)),
           _index(std::size_t{cfg.max_pending_messages} * 2),
           _pool(std::make_unique<entry[]>(cfg.max_pending_messages)),
           _links(std::make_unique<detail::link[]>(cfg.max_pending_messages)),
@@ -190,8 +207,9 @@ private:
     }
 
     /// Drops a pending set with \p v counted, returning \p v (a verdict that ends the set).
-    verdict reject(std::uint32_t i, verdict v) noexcept
+    verdict reject(std::uint32_t i, verdict v, std::uint64_t now_ns) noexcept
     {
+        remember_finished(_pool[i], now_ns);
         drop(i, drop_reason::rejected);
         return finish(v);
     }
@@ -224,9 +242,50 @@ private:
     }
     verdict complete(std::uint32_t i, std::uint64_t now_ns) noexcept;
 
+    /// Remembers the key of pending set \p i as finished at \p now_ns (FIFO ring; the oldest
+    /// key is forgotten when the ring is full).
+    void remember_finished(const entry& e, std::uint64_t now_ns) noexcept
+    {
+        if (_cfg.finished_memory == 0) {
+            return;
+        }
+        finished_key& f = _finished[_finished_next];
+        if (f.used) {
+            _finished_index.erase(f.hash, _finished_next);
+        }
+        f = finished_key{e.src.addr, e.key_port, e.publisher_id, e.message_id, e.hash, now_ns, true};
+        _finished_index.insert(e.hash, _finished_next);
+        _finished_next = _finished_next + 1 == _cfg.finished_memory ? 0 : _finished_next + 1;
+    }
+
+    /// True when the key finished less than timeout_ns ago.
+    [[nodiscard]] bool recently_finished(std::uint64_t hash, const net::ip_address& addr,
+                                         std::uint16_t key_port, std::uint32_t publisher_id,
+                                         std::uint32_t message_id,
+                                         std::uint64_t now_ns) const noexcept
+    {
+        if (_cfg.finished_memory == 0) {
+            return false;
+        }
+        const std::uint32_t f = _finished_index.find(hash, [&](std::uint32_t c) noexcept {
+            const finished_key& k = _finished[c];
+            return k.hash == hash && k.message_id == message_id &&
+                   k.publisher_id == publisher_id && k.key_port == key_port && k.addr == addr;
+        });
+        if (f == npos) {
+            return false;
+        }
+        const std::uint64_t at = _finished[f].finished_ns;
+        return now_ns <= at || now_ns - at <= _cfg.timeout_ns;
+    }
+
     const reassembly_config& _cfg;
     reassembly_stats& _stats;
     completed_message& _completed;
+
+    detail::fixed_index _finished_index;
+    std::unique_ptr<finished_key[]> _finished;
+    std::uint32_t _finished_next = 0;
 
     detail::fixed_index _index;
     std::unique_ptr<entry[]> _pool;
@@ -453,7 +512,7 @@ verdict table::impl::complete(std::uint32_t i, std::uint64_t now_ns) noexcept
     if (!e.in_order) {
         // §2 "Rebuild": concatenate by ascending segment number.
         if (!reserve_out(e.total + _cfg.padding, i, now_ns)) {
-            return reject(i, verdict::no_memory);
+            return reject(i, verdict::no_memory, now_ns);
         }
         std::size_t off = 0;
         for (std::uint32_t s = 0; s <= e.last; ++s) {
@@ -482,6 +541,7 @@ verdict table::impl::complete(std::uint32_t i, std::uint64_t now_ns) noexcept
     _completed.last_ns = now_ns;
     // The entry goes back to the free stack with its buffers and option copy untouched, so the
     // spans above stay valid until the next accept()/expire()/expire_all().
+    remember_finished(e, now_ns);
     drop(i, drop_reason::completed);
     return finish(verdict::complete);
 }
@@ -510,10 +570,16 @@ verdict table::impl::accept(const net::endpoint& src, const net::endpoint& dst,
         i = npos;
     }
 
+    // A copy of a segment of a set that already completed or was dropped: not a new message.
+    if (i == npos && recently_finished(hash, src.addr, key_port, hdr.publisher_id,
+                                       hdr.message_id, now_ns)) {
+        return finish(verdict::late);
+    }
+
     const std::uint32_t seg = hdr.segment_number;
     // §2: configurable cap on segments per message (abuse protection).
     if (seg >= _cfg.max_segments_per_message) {
-        return i == npos ? finish(verdict::too_many_segments) : reject(i, verdict::too_many_segments);
+        return i == npos ? finish(verdict::too_many_segments) : reject(i, verdict::too_many_segments, now_ns);
     }
 
     if (i == npos) {
@@ -537,18 +603,18 @@ verdict table::impl::accept(const net::endpoint& src, const net::endpoint& dst,
 
     // §2 step 3: all segments of a message share S and MT.
     if (e.s_flag != hdr.s_flag || e.media_type != hdr.media_type) {
-        return reject(i, verdict::media_mismatch);
+        return reject(i, verdict::media_mismatch, now_ns);
     }
     // §2 step 3: one "last" number per message, and nothing above it.
     if (hdr.last_segment) {
         if (e.has_last && e.last != seg) {
-            return reject(i, verdict::conflicting_last);
+            return reject(i, verdict::conflicting_last, now_ns);
         }
         if (e.n_dirty > seg + 1) {
-            return reject(i, verdict::beyond_last); // a higher number was already stored
+            return reject(i, verdict::beyond_last, now_ns); // a higher number was already stored
         }
     } else if (e.has_last && seg > e.last) {
-        return reject(i, verdict::beyond_last);
+        return reject(i, verdict::beyond_last, now_ns);
     }
     // §2 step 3: SHOULD drop duplicates; the set is kept.
     if (seg < e.segs_cap && e.segs[seg].len != seg_absent) {
@@ -557,11 +623,11 @@ verdict table::impl::accept(const net::endpoint& src, const net::endpoint& dst,
     const std::size_t len = hdr.payload.size();
     // §2 step 3: byte limit per message (`max_message_bytes`).
     if (e.total + len > _cfg.max_message_bytes) {
-        return reject(i, verdict::too_large);
+        return reject(i, verdict::too_large, now_ns);
     }
     if (!reserve_segments(i, seg + 1, now_ns) ||
         !reserve_arena(i, e.total + len + _cfg.padding, now_ns)) {
-        return reject(i, verdict::no_memory);
+        return reject(i, verdict::no_memory, now_ns);
     }
 
     if (seg == 0) {

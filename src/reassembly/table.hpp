@@ -26,9 +26,10 @@ enum class verdict : std::uint8_t {
     too_many_segments, ///< over max_segments_per_message; set dropped
     too_large,         ///< over max_message_bytes; set dropped
     no_memory,         ///< cannot fit under max_total_bytes even after evictions; set dropped
+    late,              ///< segment of a set completed or dropped within timeout_ns; ignored
 };
 
-inline constexpr std::size_t n_verdicts = 10;
+inline constexpr std::size_t n_verdicts = 11;
 
 /// Stable snake_case name of \p v.
 [[nodiscard]] const char* to_string(verdict v) noexcept;
@@ -84,8 +85,9 @@ public:
     /// first segment is older than timeout_ns at \p now_ns is expired (counted) before the
     /// datagram is considered, so results do not depend on how often expire() is called.
     /// A whole message (verdict::whole) is not looked up: pending sets are left untouched.
-    /// A set ended by complete or by an error verdict is forgotten: a later copy of one of its
-    /// segments starts a new set (which completes or expires like any other).
+    /// A set ended by complete or by an error verdict is remembered (finished_memory keys, for
+    /// timeout_ns): a later copy of one of its segments gets verdict::late and is ignored, so a
+    /// duplicate that outlives its message never shows up as an incomplete message.
     /// Thread: the owning RX thread.
     [[nodiscard]] verdict accept(const net::endpoint& src, const net::endpoint& dst,
                                  const udpnotif::header_view& hdr, std::uint64_t now_ns) noexcept;

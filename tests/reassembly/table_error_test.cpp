@@ -51,17 +51,51 @@ TEST(ReassemblyTableErrors, DropsDuplicateSegmentsAndKeepsTheSet)
     EXPECT_EQ(drv.table.stats().count(verdict::duplicate), 2u);
 }
 
-// Once complete, the state is freed: a late copy of a segment starts a new set (which
-// expires later); it does not complete the message a second time.
+// Once complete, the state is freed but the key is remembered for timeout_ns: a late copy of
+// a segment is counted as late, never completes the message a second time, and never shows up
+// as an incomplete message.
 TEST(ReassemblyTableErrors, EmitsACompletedMessageOnlyOnce)
 {
     table_driver drv;
     const auto segs = split(test::params(1, 1), make_payload(2000), 2);
+    EXPECT_EQ(drv.offer(segs[0], 10), verdict::stored);
+    EXPECT_EQ(drv.offer(segs[1], 20), verdict::complete);
+    EXPECT_EQ(drv.offer(segs[0], 30), verdict::late);
+    EXPECT_EQ(drv.offer(segs[1], 20 + drv.table.config().timeout_ns), verdict::late);
+    EXPECT_EQ(drv.table.stats().count(verdict::complete), 1u);
+    EXPECT_EQ(drv.table.stats().count(verdict::late), 2u);
+    EXPECT_EQ(drv.table.expire_all(), 0u);
+    // Past the timeout the key is forgotten: a copy starts a new set, which can only expire.
+    EXPECT_EQ(drv.offer(segs[0], 21 + drv.table.config().timeout_ns), verdict::stored);
+    EXPECT_EQ(drv.table.expire_all(), 1u);
+}
+
+TEST(ReassemblyTableErrors, FinishedMemoryZeroForgetsAtOnce)
+{
+    reassembly_config cfg;
+    cfg.finished_memory = 0;
+    table_driver drv(cfg);
+    const auto segs = split(test::params(1, 1), make_payload(2000), 2);
     EXPECT_EQ(drv.offer(segs[0]), verdict::stored);
     EXPECT_EQ(drv.offer(segs[1]), verdict::complete);
     EXPECT_EQ(drv.offer(segs[0]), verdict::stored);
-    EXPECT_EQ(drv.table.stats().count(verdict::complete), 1u);
     EXPECT_EQ(drv.table.expire_all(), 1u);
+}
+
+TEST(ReassemblyTableErrors, FinishedMemoryKeepsOnlyTheNewestKeys)
+{
+    reassembly_config cfg;
+    cfg.finished_memory = 2;
+    table_driver drv(cfg);
+    for (std::uint32_t id = 1; id <= 3; ++id) {
+        const auto segs = split(test::params(1, id), make_payload(300), 2);
+        EXPECT_EQ(drv.offer(segs[0]), verdict::stored);
+        EXPECT_EQ(drv.offer(segs[1]), verdict::complete);
+    }
+    // Message 1 fell out of the two-key ring; 2 and 3 are remembered.
+    EXPECT_EQ(drv.offer(split(test::params(1, 1), make_payload(300), 2)[0]), verdict::stored);
+    EXPECT_EQ(drv.offer(split(test::params(1, 2), make_payload(300), 2)[0]), verdict::late);
+    EXPECT_EQ(drv.offer(split(test::params(1, 3), make_payload(300), 2)[1]), verdict::late);
 }
 
 // §2 step 3: drop the set if S/MT differ between segments.
@@ -71,8 +105,9 @@ TEST(ReassemblyTableErrors, DropsTheSetWhenTheMediaTypeChanges)
     EXPECT_EQ(drv.offer(segment(1, 0, false, 100, 1)), verdict::stored);
     EXPECT_EQ(drv.offer(segment(1, 1, false, 100, 2)), verdict::media_mismatch);
     EXPECT_EQ(drv.table.stats().pending_messages, 0u);
-    // The set is gone: the rest starts afresh and does not complete the dropped message.
-    EXPECT_EQ(drv.offer(segment(1, 2, true, 100, 1)), verdict::stored);
+    // The set is gone and remembered: the rest is late and does not complete the message.
+    EXPECT_EQ(drv.offer(segment(1, 2, true, 100, 1)), verdict::late);
+    EXPECT_EQ(drv.table.stats().pending_messages, 0u);
     EXPECT_EQ(drv.table.stats().count(verdict::media_mismatch), 1u);
 }
 
@@ -204,6 +239,9 @@ TEST(ReassemblyTableErrors, RejectsConfigsOutsideTheirRanges)
     reassembly_config cfg;
     cfg.max_segments_per_message = 0;
     EXPECT_NE(message_of(cfg).find("max_segments_per_message"), std::string::npos);
+    cfg = {};
+    cfg.finished_memory = (1u << 24) + 1;
+    EXPECT_NE(message_of(cfg).find("finished_memory"), std::string::npos);
     cfg.max_segments_per_message = 32769;
     EXPECT_NE(message_of(cfg).find("max_segments_per_message"), std::string::npos);
     cfg = {};
@@ -247,6 +285,7 @@ TEST(ReassemblyTableErrors, CountsEveryVerdict)
     EXPECT_EQ(drv.offer(segment(6, 0, false, 600)), verdict::stored);
     EXPECT_EQ(drv.offer(segment(6, 1, false, 600)), verdict::too_large);
     EXPECT_EQ(drv.offer(segment(7, 0, false, 1000)), verdict::stored);
+    EXPECT_EQ(drv.offer(segment(1, 0, false)), verdict::late);
     EXPECT_EQ(drv.table.stats().pending_messages, 1u);
     const reassembly_stats& st = drv.table.stats();
 

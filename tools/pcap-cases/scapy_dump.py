@@ -155,7 +155,7 @@ class Dump:
             k: 0
             for k in (
                 "whole", "stored", "complete", "duplicate", "media_mismatch", "conflicting_last",
-                "beyond_last", "too_many_segments", "too_large",
+                "beyond_last", "too_many_segments", "too_large", "late",
             )
         }
         self.ip = {"fragments": 0, "reassembled": 0}
@@ -163,6 +163,7 @@ class Dump:
         self.checksums = {"ipv4_header_bad": 0, "udp_bad": 0, "udp_none": 0}
         self.frag_sets = {}  # (family, src, dst, id, proto) -> state
         self.sets = {}  # (src ip, src port, publisher id, message id) -> pending message
+        self.finished = {}  # key -> time its set completed or was dropped
 
     # ---- L2/L3 -------------------------------------------------------------------------
     def packet(self, pkt, now_ns):
@@ -317,32 +318,40 @@ class Dump:
             self.incomplete += 1
             del self.sets[key]
             st = None
+        fresh = st is None
         if st is None:
+            done = self.finished.get(key)
+            if done is not None and (now_ns <= done or now_ns - done <= self.timeout_ns):
+                # A copy of a segment of a message that completed or was dropped within the
+                # timeout: ignored, it never opens a set that could only expire.
+                self.verdicts["late"] += 1
+                return
             st = {"first_ns": now_ns, "dst": dst_text, "s_flag": h["s_flag"],
                   "media_type": h["media_type"], "last": None, "parts": {}, "bytes": 0}
             self.sets[key] = st
         elif (st["s_flag"], st["media_type"]) != (h["s_flag"], h["media_type"]):
-            self.drop(key, "media_mismatch")
+            self.drop(key, "media_mismatch", now_ns)
             return
         if number in st["parts"]:
             self.verdicts["duplicate"] += 1  # §2: SHOULD drop duplicates
             return
         if last:
             if st["last"] is not None and st["last"] != number:
-                self.drop(key, "conflicting_last")
+                self.drop(key, "conflicting_last", now_ns)
                 return
             if st["parts"] and max(st["parts"]) > number:
-                self.drop(key, "beyond_last")  # an earlier number lies beyond this last one
+                self.drop(key, "beyond_last", now_ns)  # an earlier number lies beyond this last one
                 return
             st["last"] = number
         elif st["last"] is not None and number > st["last"]:
-            self.drop(key, "beyond_last")
+            self.drop(key, "beyond_last", now_ns)
             return
         if number >= self.max_segments:
-            self.drop(key, "too_many_segments")
+            # A segment over the cap never opens a set, so there is nothing to remember then.
+            self.drop(key, "too_many_segments", now_ns, remember=not fresh)
             return
         if st["bytes"] + len(h["payload"]) > self.max_bytes:
-            self.drop(key, "too_large")
+            self.drop(key, "too_large", now_ns)
             return
         st["parts"][number] = h["payload"]
         st["bytes"] += len(h["payload"])
@@ -350,6 +359,7 @@ class Dump:
             # §2 step 4: all of 0..last present -> concatenate by segment number, emit once.
             payload = b"".join(st["parts"][i] for i in range(st["last"] + 1))
             del self.sets[key]
+            self.finished[key] = now_ns
             self.verdicts["complete"] += 1
             self.lines.append(message_line(src_text, st["dst"], h["publisher_id"],
                                            h["message_id"], st["media_type"], st["s_flag"],
@@ -357,9 +367,11 @@ class Dump:
         else:
             self.verdicts["stored"] += 1
 
-    def drop(self, key, verdict):
+    def drop(self, key, verdict, now_ns, remember=True):
         self.verdicts[verdict] += 1
         del self.sets[key]
+        if remember:
+            self.finished[key] = now_ns
 
     def finish(self):
         self.incomplete += len(self.sets)  # still pending at end of file

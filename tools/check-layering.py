@@ -13,7 +13,7 @@ ALLOWED = {
     "reassembly": {"common", "net", "udpnotif"},
     "yangpush": {"common"},
     "key": {"common", "udpnotif", "yangpush"},
-    "envelope": {"common", "udpnotif", "yangpush", "key"},
+    "envelope": {"common", "net", "udpnotif", "yangpush", "key"},
     "pipeline": {"common", "net", "reassembly", "udpnotif", "yangpush", "key", "envelope"},
     "input": {"common", "net", "udpnotif", "reassembly", "pipeline"},
     "kafka": {"common", "pipeline"},

@@ -14,7 +14,9 @@ ALLOWED = {
     "yangpush": {"common"},
     "key": {"common", "udpnotif", "yangpush"},
     "envelope": {"common", "net", "udpnotif", "yangpush", "key"},
-    "pipeline": {"common", "net", "reassembly", "udpnotif", "yangpush", "key", "envelope"},
+    "subscription": {"common", "net", "yangpush", "envelope"},
+    "pipeline": {"common", "net", "reassembly", "udpnotif", "yangpush", "key", "envelope",
+                 "subscription"},
     "input": {"common", "net", "udpnotif", "reassembly", "pipeline"},
     "kafka": {"common", "pipeline"},
 }

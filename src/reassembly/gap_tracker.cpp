@@ -19,7 +19,7 @@
 /// and a recency list; the least recently seen stream is evicted when the pool is full.
 #include "reassembly/gap_tracker.hpp"
 
-#include "reassembly/fixed_index.hpp"
+#include "reassembly/key_hash.hpp"
 
 #include <algorithm>
 #include <array>

@@ -25,7 +25,7 @@
 /// the fixed index and entry pool allocated by the constructor (not counted in bytes_held).
 #include "reassembly/table.hpp"
 
-#include "reassembly/fixed_index.hpp"
+#include "reassembly/key_hash.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -1,21 +1,20 @@
-/// \file
-/// Private to src/reassembly: the fixed-capacity pieces shared by table and gap_tracker.
-///  - hash_key(): a 64-bit mix of (address, port, two 32-bit ids);
+/// ile
+/// Fixed-capacity building blocks for the per-thread tables (reassembly, gap tracking,
+/// subscriptions, sequence numbers):
+///  - mix64(): a full-avalanche 64-bit mix for building key hashes;
 ///  - fixed_index: open-addressing hash index (linear probing, backward-shift deletion) from a
 ///    key hash to an entry number, sized once at construction;
 ///  - link / link_list: an intrusive doubly-linked list of entry numbers (age or recency order).
 /// Nothing here allocates after construction, nothing throws after construction, no locks:
-/// each structure has a single owner thread.
+/// each structure has a single owner thread. Not a concurrent structure.
 #pragma once
-
-#include "net/endpoint.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
 
-namespace udpn::reassembly::detail {
+namespace udpn::detail {
 
 /// "No entry" in indices and links.
 inline constexpr std::uint32_t npos = 0xffffffffu;
@@ -29,21 +28,6 @@ inline constexpr std::uint32_t npos = 0xffffffffu;
     x *= 0x94d049bb133111ebULL;
     x ^= x >> 31;
     return x;
-}
-
-/// Hash of (\p addr, \p port, \p a, \p b). Deterministic across runs (no seed): the table is
-/// bounded and per-thread, so collision flooding only costs probe length, never memory.
-[[nodiscard]] inline std::uint64_t hash_key(const net::ip_address& addr, std::uint16_t port,
-                                            std::uint32_t a, std::uint32_t b) noexcept
-{
-    std::uint64_t w0 = 0;
-    std::uint64_t w1 = 0;
-    std::memcpy(&w0, addr.bytes.data(), sizeof w0);
-    std::memcpy(&w1, addr.bytes.data() + sizeof w0, sizeof w1);
-    std::uint64_t h = mix64(w0 ^ (std::uint64_t{static_cast<std::uint8_t>(addr.fam)} << 56));
-    h = mix64(h ^ w1 ^ (std::uint64_t{port} << 1));
-    h = mix64(h ^ ((std::uint64_t{a} << 32) | b));
-    return h;
 }
 
 /// Smallest power of two >= \p n (n >= 1, n <= 2^63).
@@ -188,4 +172,4 @@ private:
     std::uint32_t _tail = npos;
 };
 
-} // namespace udpn::reassembly::detail
+} // namespace udpn::detail

@@ -80,7 +80,7 @@ void append_field(std::string& s, const char* key, std::uint64_t value, bool fir
 
 std::string format_summary_line(const packet_stats& packets, const udpnotif::parse_stats& parse,
                                 const reassembly::reassembly_stats& reassembly,
-                                const reassembly::gap_stats& gaps)
+                                const reassembly::gap_stats& gaps, std::string_view worker)
 {
     std::string s = "{\"summary\":{";
     append_field(s, "packets", packets.packets, true);
@@ -118,7 +118,98 @@ std::string format_summary_line(const packet_stats& packets, const udpnotif::par
     append_field(s, "late", gaps.late);
     append_field(s, "duplicates", gaps.duplicates);
     append_field(s, "resets", gaps.resets);
-    s += "}}}\n";
+    s += "}";
+    if (!worker.empty()) {
+        s += ",\"worker\":";
+        s += worker;
+    }
+    s += "}}\n";
+    return s;
+}
+
+namespace {
+
+/// \p text as a JSON string (RFC 8259 §7: quote, backslash and control characters escaped).
+void append_json_string(std::string& out, std::string_view text)
+{
+    static constexpr char hex_digits[] = "0123456789abcdef";
+    out += '"';
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (u < 0x20) {
+            out += "\\u00";
+            out += hex_digits[u >> 4];
+            out += hex_digits[u & 0x0F];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+} // namespace
+
+void format_record_line(const worker::record& r, std::string& out)
+{
+    out.clear();
+    out += "{\"topic\":";
+    append_json_string(out, r.topic);
+    out += ",\"key\":";
+    if (r.has_key) {
+        append_json_string(out, r.key);
+    } else {
+        out += "null";
+    }
+    out += ",\"value\":";
+    if (r.kind == worker::record_kind::telemetry) {
+        out += r.value;
+    } else {
+        append_json_string(out, r.value);
+    }
+    out += "}\n";
+}
+
+std::string format_worker_stats(const worker::stage_stats& stats, std::size_t subscriptions)
+{
+    std::string s = "{";
+    append_field(s, "messages", stats.messages, true);
+    for (std::size_t i = 0; i < worker::n_process_statuses; ++i) {
+        append_field(s, worker::to_string(static_cast<worker::process_status>(i)),
+                     stats.statuses[i]);
+    }
+    append_field(s, "records", stats.records);
+    append_field(s, "record_bytes", stats.record_bytes);
+    append_field(s, "data_notifications", stats.data_notifications);
+    append_field(s, "state_changes", stats.state_changes);
+    append_field(s, "other_notifications", stats.other_notifications);
+    append_field(s, "state_changes_rejected", stats.state_changes_rejected);
+    append_field(s, "unknown_subscription", stats.unknown_subscription);
+    append_field(s, "suspended_data", stats.suspended_data);
+    append_field(s, "unsupported_media_type",
+                 stats.of(worker::undecodable_reason::unsupported_media_type));
+    s += ",\"decode_failed\":{";
+    for (std::size_t i = 0; i < yangpush::n_decode_errors; ++i) {
+        append_field(s, yangpush::to_string(static_cast<yangpush::decode_error>(i)),
+                     stats.decode_failed[i], i == 0);
+    }
+    s += "}";
+    append_field(s, "dead_letters", stats.dead_letters);
+    s += ",\"envelope_errors\":{";
+    for (std::size_t i = 0; i < envelope::n_envelope_errors; ++i) {
+        append_field(s, envelope::to_string(static_cast<envelope::envelope_error>(i)),
+                     stats.envelope_failed[i], i == 0);
+    }
+    s += "}";
+    append_field(s, "resolutions", stats.resolutions);
+    append_field(s, "resolve_failed", stats.resolve_failed);
+    append_field(s, "lazy_resolutions", stats.lazy_resolutions);
+    append_field(s, "subscriptions", subscriptions);
+    s += "}";
     return s;
 }
 

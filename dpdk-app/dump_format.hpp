@@ -6,6 +6,8 @@
 
 #include "common/bytes.hpp"
 #include "dpdk-app/packet_path.hpp"
+#include "worker/errors.hpp"
+#include "worker/record.hpp"
 
 #include <array>
 #include <cstddef>
@@ -55,11 +57,27 @@ std::size_t format_message_line(const message_view& msg, const sha256::digest& p
 /// The summary line (newline included) from the counters of a finished packet_path:
 /// packets, datagrams, messages, incomplete (expired_messages), invalid (every parse_error in
 /// enum order), reassembly (every verdict in enum order, then expired_segments, evicted_full,
-/// evicted_memory), ip, skipped, message_ids.
+/// evicted_memory), ip, skipped, message_ids; then, when \p worker is not empty (--envelopes),
+/// `"worker":` followed by \p worker (a JSON object, see format_worker_stats()).
 [[nodiscard]] std::string format_summary_line(const packet_stats& packets,
                                               const udpnotif::parse_stats& parse,
                                               const reassembly::reassembly_stats& reassembly,
-                                              const reassembly::gap_stats& gaps);
+                                              const reassembly::gap_stats& gaps,
+                                              std::string_view worker = {});
+
+/// The --envelopes line of \p r (newline included) into \p out (replaced; its capacity is
+/// kept): `{"topic":"..","key":".."|null,"value":<value>}`. A telemetry record's value is the
+/// envelope, embedded as JSON; a dead letter's raw payload is a JSON string. Thread: any.
+void format_record_line(const worker::record& r, std::string& out);
+
+/// The worker counters of --envelopes as one JSON object: messages, then every
+/// worker::process_status, records, record_bytes, data_notifications, state_changes,
+/// other_notifications, state_changes_rejected, unknown_subscription, suspended_data,
+/// unsupported_media_type, decode_failed {every yangpush::decode_error}, dead_letters,
+/// envelope_errors {every envelope::envelope_error}, resolutions, resolve_failed,
+/// lazy_resolutions, subscriptions (\p subscriptions held at the end).
+[[nodiscard]] std::string format_worker_stats(const worker::stage_stats& stats,
+                                              std::size_t subscriptions);
 
 /// Buffered output to a FILE (one fwrite per buffer-full), remembering write errors.
 class output_writer {

@@ -60,6 +60,10 @@ constexpr numeric_option opt_segments{"--max-segments", 1, 32768};
 constexpr numeric_option opt_bytes{"--max-message-bytes", 1, std::uint64_t{1} << 28};
 constexpr numeric_option opt_pending{"--max-pending", 1, std::uint64_t{1} << 24};
 constexpr const char* opt_eal = "--eal";
+constexpr const char* opt_profile = "--profile";
+constexpr const char* opt_yang_dir = "--yang-dir";
+constexpr const char* opt_distribution = "--distribution";
+constexpr const char* opt_topic_prefix = "--topic-prefix";
 
 } // namespace
 
@@ -77,6 +81,15 @@ const char* dump_usage() noexcept
            "  --max-pending N             most messages being reassembled (default 4096)\n"
            "  --no-src-port-key           do not include the source port in the reassembly key\n"
            "  --eal \"ARGS\"                extra EAL arguments, blank-separated\n"
+           "  --envelopes                 print one line per Kafka record instead:\n"
+           "                              {\"topic\":..,\"key\":..|null,\"value\":<envelope>}, and\n"
+           "                              worker counters in the summary (needs --yang-dir)\n"
+           "  --profile seed|latest       standards profile of keys, topics, envelopes (seed)\n"
+           "  --yang-dir DIR              YANG module directory (repeatable; required with\n"
+           "                              --envelopes: none is shipped)\n"
+           "  --distribution topic|subject  derived topic names or one topic (subject)\n"
+           "  --topic-prefix P            organisation prefix of topic names\n"
+           "  --no-key                    produce records with a null key\n"
            "  --help                      this text\n"
            "\n"
            "Exit status: 0 after a complete read, 1 when the file cannot be opened or EAL\n"
@@ -87,6 +100,7 @@ std::string parse_dump_options(int argc, const char* const* argv, dump_options& 
 {
     std::vector<std::string> positional;
     bool options_done = false;
+    std::string worker_option; // a worker option seen (they need --envelopes)
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (options_done || arg.size() < 2 || arg[0] != '-') {
@@ -99,6 +113,15 @@ std::string parse_dump_options(int argc, const char* const* argv, dump_options& 
         }
         if (arg == "--help" || arg == "-h") {
             out.help = true;
+            continue;
+        }
+        if (arg == "--envelopes") {
+            out.envelopes = true;
+            continue;
+        }
+        if (arg == "--no-key") {
+            out.no_key = true;
+            worker_option = std::string(arg);
             continue;
         }
         if (arg == "--no-src-port-key") {
@@ -114,7 +137,9 @@ std::string parse_dump_options(int argc, const char* const* argv, dump_options& 
         }
         const bool known = name == opt_port.name || name == opt_timeout.name ||
                            name == opt_segments.name || name == opt_bytes.name ||
-                           name == opt_pending.name || name == opt_eal;
+                           name == opt_pending.name || name == opt_eal ||
+                           name == opt_profile || name == opt_yang_dir ||
+                           name == opt_distribution || name == opt_topic_prefix;
         if (!known) {
             return "unknown option '" + std::string(arg) + "'";
         }
@@ -123,6 +148,43 @@ std::string parse_dump_options(int argc, const char* const* argv, dump_options& 
                 return "option '" + std::string(name) + "' needs a value";
             }
             value = argv[++i];
+        }
+        if (name == opt_profile || name == opt_yang_dir || name == opt_distribution ||
+            name == opt_topic_prefix) {
+            worker_option = std::string(name);
+        }
+        if (name == opt_profile) {
+            if (*value == "seed") {
+                out.profile = key::profile::seed;
+            } else if (*value == "latest") {
+                out.profile = key::profile::latest;
+            } else {
+                return "option '--profile' needs 'seed' or 'latest', not '" + std::string(*value) +
+                       "'";
+            }
+            continue;
+        }
+        if (name == opt_distribution) {
+            if (*value == "topic") {
+                out.distribution = key::topic_distribution::topic;
+            } else if (*value == "subject") {
+                out.distribution = key::topic_distribution::subject;
+            } else {
+                return "option '--distribution' needs 'topic' or 'subject', not '" +
+                       std::string(*value) + "'";
+            }
+            continue;
+        }
+        if (name == opt_yang_dir) {
+            if (value->empty()) {
+                return "option '--yang-dir' needs a directory";
+            }
+            out.yang_dirs.emplace_back(*value);
+            continue;
+        }
+        if (name == opt_topic_prefix) {
+            out.topic_prefix = std::string(*value);
+            continue;
         }
         if (name == opt_eal) {
             const auto words = split_blanks(*value);
@@ -155,6 +217,13 @@ std::string parse_dump_options(int argc, const char* const* argv, dump_options& 
     }
     if (out.help) {
         return {};
+    }
+    if (!worker_option.empty() && !out.envelopes) {
+        return "option '" + worker_option + "' needs --envelopes";
+    }
+    if (out.envelopes && out.yang_dirs.empty()) {
+        return "--envelopes needs --yang-dir DIR: the YANG modules subscription filters are "
+               "resolved against (no default directory is shipped)";
     }
     if (positional.empty()) {
         return "missing capture file (FILE.pcap)";

@@ -2,6 +2,7 @@
 /// Command line of udpnotif-dump (docs/udpnotif-dump.md). Parsed once, before EAL starts.
 #pragma once
 
+#include "key/config.hpp"
 #include "reassembly/config.hpp"
 
 #include <cstdint>
@@ -18,6 +19,18 @@ struct dump_options {
     /// --no-src-port-key (PROTOCOL.md §2 knobs). The timeout also bounds IP fragment reassembly.
     reassembly::reassembly_config reassembly;
     std::vector<std::string> extra_eal; ///< --eal "...", split on blanks, appended to EAL args
+    /// --envelopes: run every message through a worker stage (decode, subscription table, topic
+    /// and key, envelope) and print one record line per record instead of message lines.
+    bool envelopes = false;
+    /// --profile seed|latest: the standards profile of keys, topics and envelopes (DESIGN.md §3).
+    key::profile profile = key::profile::seed;
+    /// --yang-dir DIR (repeatable): YANG search directories for filter resolution. Required
+    /// with --envelopes: the product ships no default.
+    std::vector<std::string> yang_dirs;
+    /// --distribution topic|subject (PROTOCOL.md §9 knob 1; default subject).
+    key::topic_distribution distribution = key::topic_distribution::subject;
+    std::string topic_prefix; ///< --topic-prefix P: organisation prefix of topic names
+    bool no_key = false;      ///< --no-key: null keys (§9 knob 3)
     bool help = false;                  ///< --help / -h
 };
 

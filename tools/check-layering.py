@@ -15,8 +15,9 @@ ALLOWED = {
     "key": {"common", "udpnotif", "yangpush"},
     "envelope": {"common", "net", "udpnotif", "yangpush", "key"},
     "subscription": {"common", "net", "yangpush", "envelope"},
+    "worker": {"common", "net", "udpnotif", "yangpush", "key", "envelope", "subscription"},
     "pipeline": {"common", "net", "reassembly", "udpnotif", "yangpush", "key", "envelope",
-                 "subscription"},
+                 "subscription", "worker"},
     "input": {"common", "net", "udpnotif", "reassembly", "pipeline"},
     "kafka": {"common", "pipeline"},
 }

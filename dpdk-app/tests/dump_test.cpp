@@ -14,8 +14,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -641,4 +643,290 @@ TEST(UdpnotifDumpErrors, HelpGoesToStdoutAndExitsZero)
     EXPECT_EQ(r.status, 0);
     EXPECT_NE(r.out.find("usage: udpnotif-dump FILE.pcap"), std::string::npos);
     EXPECT_NE(r.out.find("--reassembly-timeout-ms"), std::string::npos);
+}
+
+// ---- --envelopes: the worker stage's records ---------------------------------------------
+
+namespace {
+
+/// The YANG modules of ../shared/yang: $UDPN_YANG_DIR, else found from this source file's path
+/// (meson compiles it as a path relative to the build directory, two levels above the binary).
+std::string shared_yang_dir()
+{
+    if (const char* env = std::getenv("UDPN_YANG_DIR")) {
+        return env;
+    }
+    std::filesystem::path source(__FILE__);
+    if (source.is_relative()) {
+        const char* exe = std::getenv("UDPNOTIF_DUMP");
+        source = std::filesystem::path(exe != nullptr ? exe : ".").parent_path().parent_path() /
+                 source;
+    }
+    // <root>/dpdk-app/tests/dump_test.cpp → <root>/../shared/yang
+    return std::filesystem::weakly_canonical(
+               source.parent_path().parent_path().parent_path() / ".." / "shared" / "yang")
+        .string();
+}
+
+/// A strict RFC 8259 syntax check (enough to tell that a line is one JSON value).
+class json_checker {
+  public:
+    explicit json_checker(std::string_view text) : _s(text) {}
+    bool valid()
+    {
+        ws();
+        if (!value()) {
+            return false;
+        }
+        ws();
+        return _i == _s.size();
+    }
+
+  private:
+    void ws()
+    {
+        while (_i < _s.size() && (_s[_i] == ' ' || _s[_i] == '\n' || _s[_i] == '\t' || _s[_i] == '\r')) {
+            ++_i;
+        }
+    }
+    bool lit(std::string_view w)
+    {
+        if (_s.substr(_i, w.size()) != w) {
+            return false;
+        }
+        _i += w.size();
+        return true;
+    }
+    bool string()
+    {
+        if (_i >= _s.size() || _s[_i] != '"') {
+            return false;
+        }
+        for (++_i; _i < _s.size(); ++_i) {
+            const auto c = static_cast<unsigned char>(_s[_i]);
+            if (c == '"') {
+                ++_i;
+                return true;
+            }
+            if (c < 0x20) {
+                return false;
+            }
+            if (c == '\\') {
+                ++_i;
+                if (_i >= _s.size() || std::string_view("\"\\/bfnrtu").find(_s[_i]) == std::string_view::npos) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+    bool number()
+    {
+        const std::size_t start = _i;
+        if (_i < _s.size() && _s[_i] == '-') {
+            ++_i;
+        }
+        while (_i < _s.size() && (std::isdigit(static_cast<unsigned char>(_s[_i])) != 0 ||
+                                  _s[_i] == '.' || _s[_i] == 'e' || _s[_i] == 'E' ||
+                                  _s[_i] == '+' || _s[_i] == '-')) {
+            ++_i;
+        }
+        return _i > start;
+    }
+    bool value()
+    {
+        ws();
+        if (_i >= _s.size()) {
+            return false;
+        }
+        switch (_s[_i]) {
+        case '{': {
+            ++_i;
+            ws();
+            if (_i < _s.size() && _s[_i] == '}') {
+                ++_i;
+                return true;
+            }
+            for (;;) {
+                ws();
+                if (!string()) {
+                    return false;
+                }
+                ws();
+                if (!lit(":") || !value()) {
+                    return false;
+                }
+                ws();
+                if (lit("}")) {
+                    return true;
+                }
+                if (!lit(",")) {
+                    return false;
+                }
+            }
+        }
+        case '[': {
+            ++_i;
+            ws();
+            if (lit("]")) {
+                return true;
+            }
+            for (;;) {
+                if (!value()) {
+                    return false;
+                }
+                ws();
+                if (lit("]")) {
+                    return true;
+                }
+                if (!lit(",")) {
+                    return false;
+                }
+            }
+        }
+        case '"': return string();
+        case 't': return lit("true");
+        case 'f': return lit("false");
+        case 'n': return lit("null");
+        default: return number();
+        }
+    }
+
+    std::string_view _s;
+    std::size_t _i = 0;
+};
+
+bytes text_bytes(std::string_view s)
+{
+    return bytes(s.begin(), s.end());
+}
+
+constexpr std::string_view envelope_started =
+    R"({"ietf-yp-notification:envelope": {"event-time": "2026-03-01T10:00:00.12Z",)"
+    R"( "hostname": "router-nyc-01", "sequence-number": 1, "contents": {)"
+    R"("ietf-subscribed-notifications:subscription-started": {"id": 1042,)"
+    R"( "ietf-yang-push:datastore": "ietf-datastores:operational",)"
+    R"( "ietf-yang-push:datastore-xpath-filter": "/ietf-interfaces:interfaces/interface",)"
+    R"( "transport": "ietf-udp-notif-transport:udp-notif", "encoding": "encode-json",)"
+    R"( "ietf-yang-push:periodic": {"period": 3000}}}}})";
+
+std::string envelope_push_update(std::uint32_t id, std::uint32_t seq, std::string_view ifname)
+{
+    return R"({"ietf-yp-notification:envelope": {"event-time": "2026-03-01T10:00:01.12Z",)"
+           R"( "hostname": "router-nyc-01", "sequence-number": )" +
+           std::to_string(seq) + R"(, "contents": {"ietf-yang-push:push-update": {"id": )" +
+           std::to_string(id) +
+           R"(, "datastore-contents": {"ietf-interfaces:interfaces": {"interface": [{"name": ")" +
+           std::string(ifname) + R"(", "oper-status": "up"}]}}}}}})";
+}
+
+/// Data before the subscription, the subscription, two push-updates (one in 3 segments), and
+/// a payload that is not JSON.
+std::string write_envelope_capture(temp_dir& dir)
+{
+    const std::string path = dir.file("envelopes.pcap");
+    pcap_writer w(path);
+    auto send = [&](std::uint32_t id, std::string_view payload) {
+        w.add(udp4_frame(v4_exporter, 40000, v4_collector, collector_port,
+                         udpnotif::encode_message(params(1, id), text_bytes(payload))));
+    };
+    send(1, envelope_push_update(1042, 1, "eth9"));
+    send(2, envelope_started);
+    send(3, envelope_push_update(1042, 3, "eth0"));
+    for (const auto& seg :
+         udpnotif::encode_segments(params(1, 4), text_bytes(envelope_push_update(1042, 4, "eth1")), 120)) {
+        w.add(udp4_frame(v4_exporter, 40000, v4_collector, collector_port, seg));
+    }
+    send(5, "not json at all");
+    w.close();
+    return path;
+}
+
+std::string string_member(const std::string& line, const std::string& name)
+{
+    const std::string needle = "\"" + name + "\":\"";
+    const std::size_t at = line.find(needle);
+    if (at == std::string::npos) {
+        return "<absent>";
+    }
+    return line.substr(at + needle.size(), line.find('"', at + needle.size()) - at - needle.size());
+}
+
+} // namespace
+
+TEST(UdpnotifDumpEnvelopes, PrintsOneRecordLinePerMessageWithTopicKeyAndEnvelope)
+{
+    temp_dir dir;
+    const std::string path = write_envelope_capture(dir);
+    const run_result r = run_dump({path, "--envelopes", "--yang-dir", shared_yang_dir(),
+                                   "--distribution", "topic", "--profile", "latest"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    // 4 decodable messages → 4 records; the non-JSON one is counted only.
+    ASSERT_EQ(r.lines.size(), 5u) << r.out;
+    for (const std::string& line : r.lines) {
+        EXPECT_TRUE(json_checker(line).valid()) << line;
+    }
+    // Data before subscription-started: fallback topic, key with node name and id (§11.7).
+    EXPECT_EQ(string_member(r.lines[0], "topic"), "unknown");
+    EXPECT_NE(r.lines[0].find(R"("key":"router-nyc-01\n1042\n")"), std::string::npos) << r.lines[0];
+    // The state change and the data: the ietf-02 topic and key (PROTOCOL.md §7.3, §8.2).
+    EXPECT_EQ(string_member(r.lines[1], "topic"), "if-interfaces-interface");
+    EXPECT_EQ(string_member(r.lines[2], "topic"), "if-interfaces-interface");
+    EXPECT_NE(r.lines[2].find(
+                  R"("key":"router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']")"),
+              std::string::npos)
+        << r.lines[2];
+    EXPECT_NE(r.lines[3].find(R"(interface[name='eth1']")"), std::string::npos) << r.lines[3];
+    // The value is the envelope object itself, not a string.
+    EXPECT_NE(r.lines[2].find(R"("value":{"ietf-telemetry-message:message":{)"), std::string::npos)
+        << r.lines[2];
+    EXPECT_NE(r.lines[2].find(R"("export-address":"192.0.2.1")"), std::string::npos);
+    EXPECT_NE(r.lines[2].find(R"(yang-push-subscription":{"id":1042)"), std::string::npos);
+    // collection-timestamp: the capture time of the completing datagram (pcap_writer's clock).
+    EXPECT_NE(r.lines[2].find(R"("collection-timestamp":"2023-11-14T22:13)"), std::string::npos)
+        << r.lines[2];
+
+    const std::string& summary = r.lines[4];
+    EXPECT_EQ(summary_field(summary, "", "messages"), 5u);
+    EXPECT_EQ(summary_field(summary, "worker", "messages"), 5u);
+    EXPECT_EQ(summary_field(summary, "worker", "produced"), 3u);
+    EXPECT_EQ(summary_field(summary, "worker", "produced_fallback"), 1u);
+    EXPECT_EQ(summary_field(summary, "worker", "undecodable"), 1u);
+    EXPECT_EQ(summary_field(summary, "worker", "unknown_subscription"), 1u);
+    EXPECT_EQ(summary_field(summary, "worker", "records"), 4u);
+    EXPECT_NE(summary.find("\"subscriptions\":1}}}"), std::string::npos) << summary;
+    EXPECT_GT(summary.find("\"worker\":{"), summary.find("\"message_ids\":{"));
+}
+
+TEST(UdpnotifDumpEnvelopes, SeedProfileAndKnobs)
+{
+    temp_dir dir;
+    const std::string path = write_envelope_capture(dir);
+    const run_result r = run_dump({path, "--envelopes", "--yang-dir=" + shared_yang_dir(),
+                                   "--distribution=topic", "--topic-prefix", "project.environment",
+                                   "--no-key"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    ASSERT_EQ(r.lines.size(), 5u) << r.out;
+    EXPECT_EQ(string_member(r.lines[2], "topic"),
+              "project.environment.statistics.yang.ietf-interfaces.interfaces_interface");
+    EXPECT_NE(r.lines[2].find(R"("key":null)"), std::string::npos) << r.lines[2];
+    EXPECT_NE(r.lines[2].find(R"("session-protocol":"yp-push")"), std::string::npos) << r.lines[2];
+    for (const std::string& line : r.lines) {
+        EXPECT_TRUE(json_checker(line).valid()) << line;
+    }
+}
+
+TEST(UdpnotifDumpEnvelopes, EnvelopesWithoutYangDirExitTwo)
+{
+    temp_dir dir;
+    const std::string path = dir.file("ok.pcap");
+    pcap_writer(path).close();
+    const run_result r = run_dump({path, "--envelopes"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_TRUE(r.out.empty());
+    EXPECT_NE(r.err.find("--yang-dir"), std::string::npos) << r.err;
+    // Worker options need --envelopes; unknown values are refused.
+    EXPECT_EQ(run_dump({path, "--profile", "latest"}).status, 2);
+    EXPECT_EQ(run_dump({path, "--envelopes", "--yang-dir", "/tmp", "--profile", "newest"}).status, 2);
+    EXPECT_EQ(run_dump({path, "--envelopes", "--yang-dir", "/tmp", "--distribution", "x"}).status, 2);
 }

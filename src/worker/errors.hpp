@@ -1,0 +1,79 @@
+/// \file
+/// Outcomes of a worker stage as enums (STYLE.md §4 rules 5-6): what process() did with one
+/// message, why a payload was not decodable, and the stage's counters.
+#pragma once
+
+#include "envelope/errors.hpp"
+#include "yangpush/errors.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace udpn::worker {
+
+/// What stage::process() did with one message. Exactly one per message.
+enum class process_status : std::uint8_t {
+    produced,          ///< an envelope record for a known subscription
+    produced_fallback, ///< an envelope record on the fallback topic (unknown subscription, §11.7)
+    dead_lettered,     ///< undecodable: the raw payload went to the dead-letter topic
+    undecodable,       ///< undecodable and no dead-letter topic: dropped (counted)
+    envelope_failed,   ///< decoded, but the envelope could not be written: dropped (counted)
+};
+
+inline constexpr std::size_t n_process_statuses = 5;
+
+/// Why a payload could not be turned into a notification (the JSON decoder's reasons follow).
+enum class undecodable_reason : std::uint8_t {
+    unsupported_media_type, ///< S = 1 (private), MT 0 or 4..15, or XML / CBOR (no transcoder yet)
+    decode_failed,          ///< media type JSON, refused by the decoder (see decode_failed[])
+};
+
+inline constexpr std::size_t n_undecodable_reasons = 2;
+
+/// Stable snake_case names. Thread: any.
+[[nodiscard]] const char* to_string(process_status s) noexcept;
+[[nodiscard]] const char* to_string(undecodable_reason r) noexcept;
+
+/// Counters of one stage. Single writer (the stage's worker); a stats reader copies them and
+/// tolerates torn values (plain integers, as every module's stats).
+struct stage_stats {
+    std::uint64_t messages = 0;      ///< process() calls
+    std::uint64_t payload_bytes = 0; ///< payload octets given to process()
+    std::array<std::uint64_t, n_process_statuses> statuses{}; ///< per process_status
+    std::uint64_t records = 0;       ///< records given to the sink (envelopes + dead letters)
+    std::uint64_t record_bytes = 0;  ///< value octets of those records
+
+    std::uint64_t data_notifications = 0;   ///< push-update / push-change-update decoded
+    std::uint64_t state_changes = 0;        ///< subscription state change notifications decoded
+    std::uint64_t other_notifications = 0;  ///< any other notification (fallback topic)
+    std::uint64_t state_changes_rejected = 0; ///< apply() status other than applied
+    /// Records on the fallback topic: data or state change for a subscription not held (§11.7),
+    /// and other notifications.
+    std::uint64_t unknown_subscription = 0;
+    std::uint64_t suspended_data = 0; ///< data for a subscription marked suspended (produced)
+
+    std::array<std::uint64_t, n_undecodable_reasons> undecodable{}; ///< per undecodable_reason
+    /// Decoder refusals, per yangpush::decode_error.
+    std::array<std::uint64_t, yangpush::n_decode_errors> decode_failed{};
+    std::uint64_t dead_letters = 0; ///< raw payloads forwarded to the dead-letter topic
+    /// Envelope refusals, per envelope::envelope_error.
+    std::array<std::uint64_t, envelope::n_envelope_errors> envelope_failed{};
+
+    std::uint64_t resolutions = 0;      ///< filters resolved (subscription added / key fields changed)
+    std::uint64_t resolve_failed = 0;   ///< resolutions that fell back (fallback topic, §11.20)
+    std::uint64_t lazy_resolutions = 0; ///< resolved at first data (e.g. loaded from the state file)
+    std::uint64_t resolutions_dropped = 0; ///< cached resolutions freed: removed / evicted
+    std::uint64_t resolutions_cached = 0;  ///< gauge: resolutions held
+
+    [[nodiscard]] std::uint64_t of(process_status s) const noexcept
+    {
+        return statuses[static_cast<std::size_t>(s)];
+    }
+    [[nodiscard]] std::uint64_t of(undecodable_reason r) const noexcept
+    {
+        return undecodable[static_cast<std::size_t>(r)];
+    }
+};
+
+} // namespace udpn::worker

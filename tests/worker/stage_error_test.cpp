@@ -1,0 +1,126 @@
+// worker::stage error paths: undecodable payloads (counted by reason, dead letters when
+// configured), unsupported media types (PROTOCOL.md §11.6), rejected state changes, bad
+// configurations (start-up exceptions).
+#include "fixtures.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+using namespace udpn;
+using namespace udpn::test;
+using worker::process_status;
+using worker::record_kind;
+using worker::undecodable_reason;
+
+TEST(StageErrors, UndecodablePayloadIsCountedAndDropped)
+{
+    worker::stage st(config_for(key::profile::latest), shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    EXPECT_EQ(st.process(mk.make("this is not json"), sink), process_status::undecodable);
+    EXPECT_EQ(st.process(mk.make("{}"), sink), process_status::undecodable);
+    EXPECT_TRUE(sink.records.empty());
+    EXPECT_EQ(st.stats().of(undecodable_reason::decode_failed), 2u);
+    // Counted by the decoder's reason: whatever it says for the text, `{}` is empty_object.
+    EXPECT_EQ(st.stats().decode_failed, st.decode_stats().failed);
+    EXPECT_EQ(st.stats().decode_failed[static_cast<std::size_t>(yangpush::decode_error::empty_object)],
+              1u);
+    EXPECT_EQ(st.stats().of(process_status::undecodable), 2u);
+    EXPECT_EQ(st.stats().dead_letters, 0u);
+}
+
+TEST(StageErrors, UndecodablePayloadGoesRawToTheDeadLetterTopic)
+{
+    auto cfg = config_for(key::profile::seed);
+    cfg.dead_letter_topic = "udpn-dead-letters";
+    worker::stage st(cfg, shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    EXPECT_EQ(st.process(mk.make(R"({"ietf-yang-push:push-update": {"id": "x"}})"), sink),
+              process_status::dead_lettered);
+    ASSERT_EQ(sink.records.size(), 1u);
+    const kept_record& r = sink.records[0];
+    EXPECT_EQ(r.kind, record_kind::dead_letter);
+    EXPECT_EQ(r.topic, "udpn-dead-letters");
+    EXPECT_FALSE(r.has_key);
+    EXPECT_EQ(r.value, R"({"ietf-yang-push:push-update": {"id": "x"}})");
+    ASSERT_EQ(r.headers.size(), 2u);
+    EXPECT_EQ(r.headers[0].second, "application/yang-data+json");
+    EXPECT_EQ(r.headers[1].first, "udpn-error");
+    EXPECT_EQ(r.headers[1].second, "bad_member_type");
+    EXPECT_EQ(st.stats().dead_letters, 1u);
+    EXPECT_EQ(st.stats().of(process_status::dead_lettered), 1u);
+}
+
+TEST(StageErrors, XmlCborAndPrivateMediaTypesAreUnsupported)
+{
+    auto cfg = config_for(key::profile::latest);
+    cfg.dead_letter_topic = "dlq";
+    worker::stage st(cfg, shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    EXPECT_EQ(st.process(mk.make("<notification/>", 2), sink), process_status::dead_lettered);
+    EXPECT_EQ(sink.records.back().headers[0].second, "application/yang-data+xml");
+    EXPECT_EQ(sink.records.back().headers[1].second, "unsupported_media_type");
+    EXPECT_EQ(st.process(mk.make("\xa1", 3), sink), process_status::dead_lettered);
+    EXPECT_EQ(sink.records.back().headers[0].second, "application/yang-data+cbor");
+    worker::message m = mk.make("{}", 1);
+    m.s_flag = true;
+    EXPECT_EQ(st.process(m, sink), process_status::dead_lettered);
+    EXPECT_EQ(sink.records.back().headers[0].second, "application/octet-stream");
+    EXPECT_EQ(st.stats().of(undecodable_reason::unsupported_media_type), 3u);
+}
+
+TEST(StageErrors, RejectedStateChangeIsProducedOnTheFallbackTopic)
+{
+    worker::stage st(config_for(key::profile::latest), shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    // -suspended for a subscription not held: nothing to change, still telemetry.
+    EXPECT_EQ(st.process(mk.make(in_envelope("ietf-subscribed-notifications:subscription-suspended",
+                                             R"({"id": 9, "reason": "ietf-yang-push:update-too-big"})")),
+                         sink),
+              process_status::produced_fallback);
+    EXPECT_EQ(sink.records.back().topic, "unknown");
+    EXPECT_EQ(st.stats().state_changes_rejected, 1u);
+    // A -started whose contents the parser refuses (periodic without period).
+    EXPECT_EQ(st.process(mk.make(started(R"({"id": 5, "ietf-yang-push:periodic": {}})")), sink),
+              process_status::produced_fallback);
+    EXPECT_EQ(st.stats().state_changes_rejected, 2u);
+    EXPECT_EQ(st.table().size(), 0u);
+}
+
+TEST(StageErrors, UnresolvableFilterFallsBackAndIsCounted)
+{
+    worker::stage st(config_for(key::profile::latest), shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    ASSERT_EQ(st.process(mk.make(started(R"({"id": 77, "ietf-yang-push:datastore": "ietf-datastores:operational",)"
+                                         R"( "ietf-yang-push:datastore-xpath-filter": "/no-such-module:thing",)"
+                                         R"( "ietf-yang-push:periodic": {"period": 100}})")),
+                         sink),
+              process_status::produced);
+    EXPECT_EQ(st.stats().resolve_failed, 1u);
+    EXPECT_EQ(sink.records.back().topic, "unknown");
+}
+
+TEST(StageErrors, BadConfigurationsThrowAtStartUp)
+{
+    auto no_schema = config_for(key::profile::latest);
+    no_schema.schema.search_dirs.clear();
+    EXPECT_THROW(worker::stage st(no_schema), std::invalid_argument);
+    EXPECT_FALSE(worker::validate(no_schema).empty());
+
+    auto bad_topic = config_for(key::profile::latest);
+    bad_topic.dead_letter_topic = "no spaces allowed";
+    EXPECT_THROW(worker::stage st(bad_topic, shared_schema()), std::invalid_argument);
+
+    auto twice = config_for(key::profile::latest);
+    twice.node_names.push_back(twice.node_names[0]);
+    EXPECT_THROW(worker::stage st(twice, shared_schema()), std::invalid_argument);
+
+    auto bad_key = config_for(key::profile::latest);
+    bad_key.key.max_topic_length = 1;
+    EXPECT_THROW(worker::stage st(bad_key, shared_schema()), std::invalid_argument);
+}

@@ -1,0 +1,330 @@
+// worker::stage: subscription-started then push-updates (envelope and legacy forms) through
+// decode → table → key → envelope for both profiles (keys and topics are the key drafts'
+// examples, PROTOCOL.md §7.1, §7.3, §8.1, §8.2), the fallback for unknown subscriptions (§11.7),
+// subscription-terminated, re-resolution on -modified, the state file, undecodable payloads
+// and dead letters. One emitted envelope per profile is validated with libyang.
+#include "fixtures.hpp"
+#include "worker/filter.hpp"
+#include "yang_validator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+using namespace udpn;
+using namespace udpn::test;
+using worker::process_status;
+using worker::record_kind;
+using worker::undecodable_reason;
+
+namespace {
+
+struct expected_keying {
+    key::profile profile;
+    std::string topic;
+    std::string key;
+};
+
+/// The drafts' examples: latest = ietf-02 §7.3 key for one interface and §8.2 topic; seed =
+/// §7.1 inputs in our serialization (§11.12) and the §8.1 topic with the type level.
+const expected_keying seed_keying{
+    key::profile::seed, "statistics.yang.ietf-interfaces.interfaces_interface",
+    "router-nyc-01\nietf-datastores:operational\nietf-interfaces:interfaces/interface/name"};
+const expected_keying latest_keying{
+    key::profile::latest, "if-interfaces-interface",
+    "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']"};
+
+class StageProfiles : public ::testing::TestWithParam<expected_keying> {};
+
+envelope::profile envelope_profile(key::profile p)
+{
+    return p == key::profile::seed ? envelope::profile::seed : envelope::profile::latest;
+}
+
+yang_validator& validator(envelope::profile p)
+{
+    static yang_validator seed(envelope::profile::seed);
+    static yang_validator latest(envelope::profile::latest);
+    return p == envelope::profile::seed ? seed : latest;
+}
+
+} // namespace
+
+TEST_P(StageProfiles, StartedThenPushUpdatesAreKeyedAndEnveloped)
+{
+    const expected_keying& want = GetParam();
+    worker::stage st(config_for(want.profile), shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+
+    // The state change is telemetry too: produced on the subscription's topic.
+    ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
+    ASSERT_EQ(sink.records.size(), 1u);
+    EXPECT_EQ(sink.records[0].topic, want.topic);
+    EXPECT_NE(sink.records[0].value.find("subscription-started"), std::string::npos);
+    EXPECT_EQ(st.stats().resolutions, 1u);
+
+    // Envelope form: node name from the envelope hostname.
+    const std::string update =
+        in_envelope(push_update_name, push_update_contents(1042, {"eth0"}), 2);
+    ASSERT_EQ(st.process(mk.make(update), sink), process_status::produced);
+    ASSERT_EQ(sink.records.size(), 2u);
+    const kept_record& r = sink.records[1];
+    EXPECT_EQ(r.kind, record_kind::telemetry);
+    EXPECT_EQ(r.topic, want.topic);
+    ASSERT_TRUE(r.has_key);
+    EXPECT_EQ(r.key, want.key);
+    ASSERT_EQ(r.headers.size(), 1u);
+    EXPECT_EQ(r.headers[0].first, "content-type");
+    EXPECT_EQ(r.headers[0].second, "application/yang-data+json");
+    // Subscription metadata from the table (PROTOCOL.md §5 yang-push-subscription).
+    EXPECT_NE(r.value.find("\"ietf-yang-push-telemetry-message:yang-push-subscription\":{\"id\":1042"),
+              std::string::npos)
+        << r.value;
+    EXPECT_NE(r.value.find("\"xpath-filter\":\"/ietf-interfaces:interfaces/interface\""),
+              std::string::npos)
+        << r.value;
+    EXPECT_NE(r.value.find("\"ietf-datastores:operational\""), std::string::npos) << r.value;
+    EXPECT_NE(r.value.find("\"export-address\":\"192.0.2.10\"") == std::string::npos
+                  ? r.value.find("\"remote-address\":\"192.0.2.10\"")
+                  : std::size_t{0},
+              std::string::npos)
+        << r.value;
+    EXPECT_EQ(validator(envelope_profile(want.profile)).validate(r.value), "") << r.value;
+
+    // Legacy form (no hostname): node name from the configured exporter map (§11.13).
+    ASSERT_EQ(st.process(mk.make(legacy(push_update_name, push_update_contents(1042, {"eth0"}))),
+                         sink),
+              process_status::produced);
+    ASSERT_EQ(sink.records.size(), 3u);
+    EXPECT_EQ(sink.records[2].topic, want.topic);
+    EXPECT_EQ(sink.records[2].key, want.key);
+    EXPECT_NE(sink.records[2].value.find("\"id\":1042"), std::string::npos);
+    EXPECT_EQ(validator(envelope_profile(want.profile)).validate(sink.records[2].value), "")
+        << sink.records[2].value;
+
+    EXPECT_EQ(st.stats().messages, 3u);
+    EXPECT_EQ(st.stats().of(process_status::produced), 3u);
+    EXPECT_EQ(st.stats().data_notifications, 2u);
+    EXPECT_EQ(st.stats().state_changes, 1u);
+    EXPECT_EQ(st.stats().unknown_subscription, 0u);
+    EXPECT_EQ(st.stats().records, 3u);
+    EXPECT_EQ(st.stats().resolutions, 1u); // once per subscription
+    EXPECT_EQ(st.table().size(), 1u);
+    EXPECT_EQ(st.table().sequences().messages, 2u); // started + envelope push-update
+}
+
+TEST_P(StageProfiles, DataBeforeSubscriptionStartedGoesToTheFallbackTopic)
+{
+    const expected_keying& want = GetParam();
+    worker::stage st(config_for(want.profile), shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    const std::string update = in_envelope(push_update_name, push_update_contents(1042, {"eth0"}));
+
+    EXPECT_EQ(st.process(mk.make(update), sink), process_status::produced_fallback);
+    ASSERT_EQ(sink.records.size(), 1u);
+    EXPECT_EQ(sink.records[0].topic, "unknown");
+    ASSERT_TRUE(sink.records[0].has_key);
+    // §11.7: the key keeps what is known (node name, and the id for ietf-02).
+    EXPECT_EQ(sink.records[0].key, want.profile == key::profile::latest ? "router-nyc-01\n1042\n"
+                                                                          : "router-nyc-01\n\n");
+    // yang-push-subscription holds only the id.
+    EXPECT_NE(sink.records[0].value.find("yang-push-subscription\":{\"id\":1042}"),
+              std::string::npos)
+        << sink.records[0].value;
+    EXPECT_EQ(st.stats().unknown_subscription, 1u);
+    EXPECT_EQ(st.stats().of(process_status::produced_fallback), 1u);
+    EXPECT_EQ(st.table().stats().unknown_subscription, 1u);
+
+    // Once started, the same data is keyed.
+    ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
+    EXPECT_EQ(st.process(mk.make(update), sink), process_status::produced);
+    EXPECT_EQ(sink.records.back().topic, want.topic);
+    EXPECT_EQ(sink.records.back().key, want.key);
+}
+
+TEST_P(StageProfiles, TerminatedSubscriptionKeepsItsTopicThenLaterDataFallsBack)
+{
+    const expected_keying& want = GetParam();
+    worker::stage st(config_for(want.profile), shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
+    EXPECT_EQ(st.stats().resolutions_cached, 1u);
+
+    const std::string terminated = in_envelope(
+        "ietf-subscribed-notifications:subscription-terminated",
+        R"({"id": 1042, "reason": "ietf-subscribed-notifications:filter-unavailable"})");
+    EXPECT_EQ(st.process(mk.make(terminated), sink), process_status::produced);
+    EXPECT_EQ(sink.records.back().topic, want.topic);
+    EXPECT_NE(sink.records.back().value.find("/ietf-interfaces:interfaces/interface"),
+              std::string::npos);
+    EXPECT_EQ(st.table().size(), 0u);
+    EXPECT_EQ(st.stats().resolutions_cached, 0u); // freed
+    EXPECT_EQ(st.stats().resolutions_dropped, 1u);
+
+    const std::string update = in_envelope(push_update_name, push_update_contents(1042, {"eth0"}));
+    EXPECT_EQ(st.process(mk.make(update), sink), process_status::produced_fallback);
+    EXPECT_EQ(sink.records.back().topic, "unknown");
+    EXPECT_EQ(st.stats().unknown_subscription, 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Worker, StageProfiles, ::testing::Values(seed_keying, latest_keying),
+                         [](const auto& param_info) {
+                             return param_info.param.profile == key::profile::seed ? "seed" : "latest";
+                         });
+
+TEST(Stage, SubtreeSubscriptionUsesTheDraftInstanceKey)
+{
+    worker::stage st(config_for(key::profile::latest), shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    ASSERT_EQ(st.process(mk.make(started(started_2001_subtree)), sink), process_status::produced);
+    const std::string update = in_envelope(
+        push_update_name,
+        R"({"id": 2001, "datastore-contents": {"ietf-hardware:hardware": {"component": [)"
+        R"({"name": "fan-1", "class": "iana-hardware:fan", "serial-num": "F1"},)"
+        R"({"name": "chassis", "class": "iana-hardware:chassis", "serial-num": "C0"}]}}})");
+    ASSERT_EQ(st.process(mk.make(update), sink), process_status::produced);
+    EXPECT_EQ(sink.records.back().key,
+              "router-nyc-01\n2001\n/ietf-hardware:hardware/component[name='chassis']/serial-num | "
+              "/ietf-hardware:hardware/component[name='fan-1']/serial-num");
+}
+
+TEST(Stage, ModifiedReResolvesOnlyWhenKeyFieldsChange)
+{
+    worker::stage st(config_for(key::profile::latest), shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
+    EXPECT_EQ(st.stats().resolutions, 1u);
+
+    // Period only: the topic and key do not depend on it.
+    const std::string period = in_envelope(
+        "ietf-subscribed-notifications:subscription-modified",
+        R"({"id": 1042, "ietf-yang-push:datastore": "ietf-datastores:operational",)"
+        R"( "ietf-yang-push:datastore-xpath-filter": "/ietf-interfaces:interfaces/interface",)"
+        R"( "ietf-yang-push:periodic": {"period": 6000}})");
+    ASSERT_EQ(st.process(mk.make(period), sink), process_status::produced);
+    EXPECT_EQ(st.stats().resolutions, 1u);
+
+    // A new filter: re-resolved, later data keyed by it.
+    const std::string filter = in_envelope(
+        "ietf-subscribed-notifications:subscription-modified",
+        R"({"id": 1042, "ietf-yang-push:datastore": "ietf-datastores:operational",)"
+        R"( "ietf-yang-push:datastore-xpath-filter": "/ietf-interfaces:interfaces/interface/oper-status",)"
+        R"( "ietf-yang-push:periodic": {"period": 6000}})");
+    ASSERT_EQ(st.process(mk.make(filter), sink), process_status::produced);
+    EXPECT_EQ(st.stats().resolutions, 2u);
+    EXPECT_EQ(sink.records.back().topic, "if-interfaces-interface-oper-status");
+    ASSERT_EQ(st.process(mk.make(in_envelope(push_update_name,
+                                             push_update_contents(1042, {"eth0"}))),
+                         sink),
+              process_status::produced);
+    EXPECT_EQ(sink.records.back().topic, "if-interfaces-interface-oper-status");
+    EXPECT_EQ(sink.records.back().key,
+              "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']/oper-status");
+    EXPECT_EQ(st.stats().resolutions_cached, 1u);
+}
+
+TEST(Stage, NodeNameFallsBackToTheExporterAddress)
+{
+    auto cfg = config_for(key::profile::latest);
+    cfg.node_names.clear();
+    worker::stage st(cfg, shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
+    ASSERT_EQ(st.process(mk.make(legacy(push_update_name, push_update_contents(1042, {"eth0"}))),
+                         sink),
+              process_status::produced);
+    EXPECT_EQ(sink.records.back().key,
+              "192.0.2.10\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']");
+}
+
+TEST(Stage, KeyDisabledGivesNullKeys)
+{
+    auto cfg = config_for(key::profile::latest);
+    cfg.key.key_enabled = false;
+    worker::stage st(cfg, shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
+    ASSERT_EQ(st.process(mk.make(in_envelope(push_update_name,
+                                             push_update_contents(1042, {"eth0"}))),
+                         sink),
+              process_status::produced);
+    EXPECT_FALSE(sink.records.back().has_key);
+    EXPECT_EQ(sink.records.back().topic, "if-interfaces-interface");
+}
+
+TEST(Stage, SubjectDistributionUsesTheSingleTopic)
+{
+    auto cfg = config_for(key::profile::latest);
+    cfg.key.distribution = key::topic_distribution::subject;
+    worker::stage st(cfg, shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
+    EXPECT_EQ(sink.records.back().topic, "yang-push");
+}
+
+TEST(Stage, SubscriptionsSurviveARestartThroughTheStateFile)
+{
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("udpn-worker-state-" + std::to_string(::getpid()) + ".jsonl"))
+                                 .string();
+    auto cfg = config_for(key::profile::latest);
+    cfg.state_file = path;
+    message_maker mk;
+    {
+        worker::stage st(cfg, shared_schema());
+        collecting_sink sink;
+        ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
+        ASSERT_TRUE(st.save_state().ok());
+    }
+    worker::stage st(cfg, shared_schema());
+    const auto report = st.load_state();
+    ASSERT_TRUE(report.ok()) << report.message;
+    EXPECT_EQ(report.records, 1u);
+    collecting_sink sink;
+    ASSERT_EQ(st.process(mk.make(in_envelope(push_update_name,
+                                             push_update_contents(1042, {"eth0"}))),
+                         sink),
+              process_status::produced);
+    EXPECT_EQ(sink.records.back().key, latest_keying.key);
+    EXPECT_EQ(st.stats().lazy_resolutions, 1u);
+    std::remove(path.c_str());
+}
+
+TEST(Stage, SubscriptionFilterMapsTheTableEntry)
+{
+    yangpush::subscription_info info;
+    info.id = 7;
+    info.filter = yangpush::filter_kind::subtree;
+    info.filter_text = R"({"ietf-hardware:hardware": {}})";
+    info.target = yangpush::target_kind::datastore;
+    info.target_value = "operational";
+    info.trigger = yangpush::trigger_kind::on_change;
+    info.sync_on_start = false;
+    const key::subscription_filter f = worker::subscription_filter_of(info);
+    EXPECT_EQ(f.subscription_id, 7u);
+    EXPECT_EQ(f.kind, key::filter_kind::subtree_json);
+    EXPECT_EQ(f.datastore, "ietf-datastores:operational");
+    EXPECT_EQ(f.trigger, key::update_trigger::on_change);
+    EXPECT_FALSE(f.sync_on_start);
+
+    info.filter = yangpush::filter_kind::none;
+    info.filter_ref = "my-filter";
+    info.target = yangpush::target_kind::stream;
+    info.target_value = "NETCONF";
+    const key::subscription_filter g = worker::subscription_filter_of(info);
+    EXPECT_EQ(g.kind, key::filter_kind::by_reference);
+    EXPECT_EQ(g.text, "my-filter");
+    EXPECT_EQ(g.stream, "NETCONF");
+    EXPECT_TRUE(g.datastore.empty());
+}

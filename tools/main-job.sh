@@ -20,3 +20,15 @@ build/dpdk-app/udpnotif-dump "$pcap" --port 10001 > "$out/demo.jsonl"
 python3 tools/summarize-dump.py 25 < "$out/demo.jsonl"
 echo
 echo "full output: $out/demo.jsonl"
+
+# The worker stage on the same capture: Kafka records (topic, key, envelope) as JSON lines.
+# It needs the YANG modules the subscriptions use; none ship with the receiver.
+yang_dir=${UDPN_YANG_DIR:-../shared/yang}
+if [ -d "$yang_dir" ]; then
+  build/dpdk-app/udpnotif-dump "$pcap" --port 10001 --envelopes --yang-dir "$yang_dir" \
+    --profile latest --distribution topic > "$out/demo-envelopes.jsonl"
+  python3 tools/summarize-records.py < "$out/demo-envelopes.jsonl"
+  echo "records: $out/demo-envelopes.jsonl"
+else
+  echo "(set UDPN_YANG_DIR to a YANG module directory to see the envelopes and Kafka records)"
+fi

@@ -52,7 +52,7 @@ def main() -> int:
           f"(partition = murmur2(key) mod {PARTITIONS}):")
     for topic, recs in sorted(per_topic.items()):
         keys = collections.Counter(r["key"] for r in recs)
-        parts = sorted({murmur2(k.encode()) & 0x7FFFFFFF) % PARTITIONS for k in keys if k is not None})
+        parts = sorted({(murmur2(k.encode()) & 0x7FFFFFFF) % PARTITIONS for k in keys if k is not None})
         print(f"  {topic}: {len(recs)} records, {len(keys)} keys, partitions {parts}")
         for key in list(keys)[:2]:
             print(f"      key {json.dumps(key)}")

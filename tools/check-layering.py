@@ -17,9 +17,11 @@ ALLOWED = {
     "subscription": {"common", "net", "yangpush", "envelope"},
     "worker": {"common", "net", "udpnotif", "yangpush", "key", "envelope", "subscription"},
     "pipeline": {"common", "net", "reassembly", "udpnotif", "yangpush", "key", "envelope",
-                 "subscription", "worker"},
+                 "subscription", "worker", "input", "kafka"},
     "input": {"common", "net", "udpnotif", "reassembly", "pipeline"},
     "kafka": {"common", "pipeline"},
+    "app": {"common", "net", "udpnotif", "reassembly", "yangpush", "key", "envelope",
+            "subscription", "worker", "input", "kafka", "pipeline"},
 }
 # platform headers that only some folders may include
 PLATFORM = [
@@ -27,6 +29,7 @@ PLATFORM = [
     (re.compile(r"^librdkafka/|^rdkafka"), "librdkafka", {"kafka"}),
     (re.compile(r"^simdjson"), "simdjson", {"yangpush"}),
     (re.compile(r"^libyang/"), "libyang", {"key", "yangpush"}),
+    (re.compile(r"^cbor"), "libcbor", {"yangpush"}),
 ]
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 

@@ -192,6 +192,7 @@ std::string format_worker_stats(const worker::stage_stats& stats, std::size_t su
     append_field(s, "suspended_data", stats.suspended_data);
     append_field(s, "unsupported_media_type",
                  stats.of(worker::undecodable_reason::unsupported_media_type));
+    append_field(s, "transcode_failed", stats.of(worker::undecodable_reason::transcode_failed));
     s += ",\"decode_failed\":{";
     for (std::size_t i = 0; i < yangpush::n_decode_errors; ++i) {
         append_field(s, yangpush::to_string(static_cast<yangpush::decode_error>(i)),

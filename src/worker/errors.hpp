@@ -25,11 +25,12 @@ inline constexpr std::size_t n_process_statuses = 5;
 
 /// Why a payload could not be turned into a notification (the JSON decoder's reasons follow).
 enum class undecodable_reason : std::uint8_t {
-    unsupported_media_type, ///< S = 1 (private), MT 0 or 4..15, or XML / CBOR (no transcoder yet)
-    decode_failed,          ///< media type JSON, refused by the decoder (see decode_failed[])
+    unsupported_media_type, ///< S = 1 (private) or MT 0 / 4..15: no decoder exists
+    decode_failed,          ///< refused by the JSON decoder (see decode_failed[])
+    transcode_failed,       ///< XML or CBOR refused by its transcoder (see the transcoder stats)
 };
 
-inline constexpr std::size_t n_undecodable_reasons = 2;
+inline constexpr std::size_t n_undecodable_reasons = 3;
 
 /// Stable snake_case names. Thread: any.
 [[nodiscard]] const char* to_string(process_status s) noexcept;

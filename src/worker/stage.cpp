@@ -58,6 +58,7 @@ const char* to_string(undecodable_reason r) noexcept
 {
     switch (r) {
     case undecodable_reason::unsupported_media_type: return "unsupported_media_type";
+    case undecodable_reason::transcode_failed: return "transcode_failed";
     case undecodable_reason::decode_failed: return "decode_failed";
     }
     return "unknown";
@@ -79,6 +80,7 @@ stage::stage(const worker_config& config, std::unique_ptr<key::schema_context> o
       _own_schema(std::move(own)),
       _schema(shared != nullptr ? *shared : *_own_schema),
       _decoder(_config.max_payload_bytes),
+      _xml(_schema.native()),
       _table(_config.subscriptions),
       _resolver(_schema, _config.key),
       _keys(_config.key),
@@ -251,14 +253,35 @@ process_status stage::process(const message& m, record_sink& sink) noexcept
     ++_stats.messages;
     _stats.payload_bytes += m.payload.size();
 
-    if (m.s_flag || m.media_type != static_cast<std::uint8_t>(udpnotif::media_type::json)) {
-        // Hook: media types 2 (XML) and 3 (CBOR) become RFC 7951 JSON here once yangpush has
-        // its transcoders (xml_transcoder / cbor_transcoder): transcode into a padded buffer
-        // of the stage, then decode that text like a JSON payload.
+    // PROTOCOL.md §1 media types: JSON is decoded as received; XML (2) and CBOR (3) become
+    // RFC 7951 JSON first, so the envelope payload is JSON whatever the exporter sent (§11.6:
+    // private or unassigned types cannot be decoded).
+    std::string_view json = m.payload;
+    const auto mt = static_cast<udpnotif::media_type>(m.media_type);
+    if (m.s_flag || (mt != udpnotif::media_type::json && mt != udpnotif::media_type::xml &&
+                     mt != udpnotif::media_type::cbor)) {
         return undecodable(m, sink, undecodable_reason::unsupported_media_type,
                            to_string(undecodable_reason::unsupported_media_type));
     }
-    const auto decoded = _decoder.decode_counted(m.payload);
+    if (mt == udpnotif::media_type::xml) {
+        const auto t = _xml.transcode(m.payload, _json);
+        if (!t.ok()) {
+            return undecodable(m, sink, undecodable_reason::transcode_failed,
+                               yangpush::to_string(t.error()));
+        }
+    } else if (mt == udpnotif::media_type::cbor) {
+        const auto t = _cbor.transcode(m.payload, _json);
+        if (!t.ok()) {
+            return undecodable(m, sink, undecodable_reason::transcode_failed,
+                               yangpush::to_string(t.error()));
+        }
+    }
+    if (mt != udpnotif::media_type::json) {
+        const std::size_t n = _json.size();
+        _json.append(yangpush::required_padding, '\0'); // simdjson reads past the end
+        json = std::string_view(_json.data(), n);
+    }
+    const auto decoded = _decoder.decode_counted(json);
     if (!decoded.ok()) {
         ++_stats.decode_failed[static_cast<std::size_t>(decoded.error())];
         return undecodable(m, sink, undecodable_reason::decode_failed,

@@ -21,7 +21,9 @@
 #include "worker/errors.hpp"
 #include "worker/message.hpp"
 #include "worker/record.hpp"
+#include "yangpush/cbor_transcoder.hpp"
 #include "yangpush/decoder.hpp"
+#include "yangpush/xml_transcoder.hpp"
 
 #include <array>
 #include <cstdint>
@@ -83,6 +85,8 @@ class stage {
     [[nodiscard]] const stage_stats& stats() const noexcept { return _stats; }
     [[nodiscard]] const subscription::table& table() const noexcept { return _table; }
     [[nodiscard]] const yangpush::decode_stats& decode_stats() const noexcept { return _decoder.stats(); }
+    [[nodiscard]] const yangpush::xml_transcode_stats& xml_stats() const noexcept { return _xml.stats(); }
+    [[nodiscard]] const yangpush::cbor_transcode_stats& cbor_stats() const noexcept { return _cbor.stats(); }
     [[nodiscard]] const key::key_stats& key_stats() const noexcept { return _keys.stats(); }
     [[nodiscard]] const key::resolve_stats& resolve_stats() const noexcept { return _resolver.stats(); }
     [[nodiscard]] const envelope::envelope_stats& envelope_stats() const noexcept
@@ -121,6 +125,9 @@ class stage {
     std::unique_ptr<key::schema_context> _own_schema;
     const key::schema_context& _schema;
     yangpush::json_decoder _decoder;
+    yangpush::xml_transcoder _xml;   ///< media type 2 → RFC 7951 JSON (needs the schema)
+    yangpush::cbor_transcoder _cbor; ///< media type 3 → RFC 7951 JSON
+    std::string _json;               ///< transcoded payload + decoder padding, capacity kept
     subscription::table _table;
     key::resolver _resolver;
     key::key_builder _keys;

@@ -53,7 +53,7 @@ TEST(StageErrors, UndecodablePayloadGoesRawToTheDeadLetterTopic)
     EXPECT_EQ(st.stats().of(process_status::dead_lettered), 1u);
 }
 
-TEST(StageErrors, XmlCborAndPrivateMediaTypesAreUnsupported)
+TEST(StageErrors, BadXmlAndCborAreTranscodeFailuresAndPrivateTypesUnsupported)
 {
     auto cfg = config_for(key::profile::latest);
     cfg.dead_letter_topic = "dlq";
@@ -62,14 +62,21 @@ TEST(StageErrors, XmlCborAndPrivateMediaTypesAreUnsupported)
     message_maker mk;
     EXPECT_EQ(st.process(mk.make("<notification/>", 2), sink), process_status::dead_lettered);
     EXPECT_EQ(sink.records.back().headers[0].second, "application/yang-data+xml");
-    EXPECT_EQ(sink.records.back().headers[1].second, "unsupported_media_type");
+    EXPECT_EQ(sink.records.back().headers[1].second,
+              yangpush::to_string(yangpush::xml_transcode_error::unknown_namespace));
     EXPECT_EQ(st.process(mk.make("\xa1", 3), sink), process_status::dead_lettered);
     EXPECT_EQ(sink.records.back().headers[0].second, "application/yang-data+cbor");
+    EXPECT_EQ(sink.records.back().headers[1].second,
+              yangpush::to_string(yangpush::cbor_transcode_error::truncated));
     worker::message m = mk.make("{}", 1);
     m.s_flag = true;
     EXPECT_EQ(st.process(m, sink), process_status::dead_lettered);
     EXPECT_EQ(sink.records.back().headers[0].second, "application/octet-stream");
-    EXPECT_EQ(st.stats().of(undecodable_reason::unsupported_media_type), 3u);
+    EXPECT_EQ(sink.records.back().headers[1].second, "unsupported_media_type");
+    EXPECT_EQ(st.process(mk.make("{}", 9), sink), process_status::dead_lettered);
+    EXPECT_EQ(st.stats().of(undecodable_reason::unsupported_media_type), 2u);
+    EXPECT_EQ(st.stats().of(undecodable_reason::transcode_failed), 2u);
+    EXPECT_EQ(st.xml_stats().transcoded, 0u);
 }
 
 TEST(StageErrors, RejectedStateChangeIsProducedOnTheFallbackTopic)

@@ -328,3 +328,94 @@ TEST(Stage, SubscriptionFilterMapsTheTableEntry)
     EXPECT_EQ(g.stream, "NETCONF");
     EXPECT_TRUE(g.datastore.empty());
 }
+
+namespace {
+// Minimal name-based CBOR writer (RFC 8949 major types 0, 3, 4, 5) for the test payloads.
+void cbor_head(std::string& out, unsigned major, std::uint64_t n)
+{
+    const auto m = static_cast<char>(major << 5);
+    if (n < 24) {
+        out += static_cast<char>(m | static_cast<char>(n));
+    } else if (n < 256) {
+        out += static_cast<char>(m | 24);
+        out += static_cast<char>(n);
+    } else {
+        out += static_cast<char>(m | 25);
+        out += static_cast<char>(n >> 8);
+        out += static_cast<char>(n & 0xff);
+    }
+}
+void cbor_text(std::string& out, std::string_view s)
+{
+    cbor_head(out, 3, s.size());
+    out += s;
+}
+} // namespace
+
+// PROTOCOL.md §1 media types 2 and 3: XML and CBOR notifications reach the same topic, key and
+// subscription metadata as JSON, and their envelope payload is RFC 7951 JSON.
+TEST(Stage, XmlAndCborPushUpdatesAreKeyedLikeJson)
+{
+    worker::stage st(config_for(key::profile::latest), shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
+
+    const std::string xml =
+        R"(<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0">)"
+        R"(<eventTime>2026-03-01T10:00:00.12Z</eventTime>)"
+        R"(<push-update xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-push"><id>1042</id>)"
+        R"(<datastore-contents><interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces">)"
+        R"(<interface><name>eth0</name></interface></interfaces></datastore-contents>)"
+        R"(</push-update></notification>)";
+    ASSERT_EQ(st.process(mk.make(xml, 2), sink), process_status::produced)
+        << (sink.records.empty() ? "" : sink.records.back().value);
+
+    // {"ietf-yp-notification:envelope": {"event-time": …, "hostname": "router-nyc-01",
+    //  "sequence-number": 2, "contents": {"ietf-yang-push:push-update": {"id": 1042,
+    //  "datastore-contents": {"ietf-interfaces:interfaces": {"interface": [{"name": "eth0"}]}}}}}}
+    std::string cbor;
+    cbor_head(cbor, 5, 1);
+    cbor_text(cbor, "ietf-yp-notification:envelope");
+    cbor_head(cbor, 5, 4);
+    cbor_text(cbor, "event-time");
+    cbor_text(cbor, "2026-03-01T10:00:00.12Z");
+    cbor_text(cbor, "hostname");
+    cbor_text(cbor, "router-nyc-01");
+    cbor_text(cbor, "sequence-number");
+    cbor_head(cbor, 0, 2);
+    cbor_text(cbor, "contents");
+    cbor_head(cbor, 5, 1);
+    cbor_text(cbor, "ietf-yang-push:push-update");
+    cbor_head(cbor, 5, 2);
+    cbor_text(cbor, "id");
+    cbor_head(cbor, 0, 1042);
+    cbor_text(cbor, "datastore-contents");
+    cbor_head(cbor, 5, 1);
+    cbor_text(cbor, "ietf-interfaces:interfaces");
+    cbor_head(cbor, 5, 1);
+    cbor_text(cbor, "interface");
+    cbor_head(cbor, 4, 1);
+    cbor_head(cbor, 5, 1);
+    cbor_text(cbor, "name");
+    cbor_text(cbor, "eth0");
+    ASSERT_EQ(st.process(mk.make(cbor, 3), sink), process_status::produced)
+        << (sink.records.empty() ? "" : sink.records.back().value);
+
+    ASSERT_EQ(sink.records.size(), 3u);
+    for (std::size_t i = 1; i < 3; ++i) {
+        const kept_record& r = sink.records[i];
+        EXPECT_EQ(r.topic, latest_keying.topic);
+        // XML has no hostname: node name from the configured exporter map, as for legacy JSON.
+        EXPECT_EQ(r.key.substr(r.key.find('\n')), latest_keying.key.substr(latest_keying.key.find('\n')));
+        EXPECT_NE(r.value.find("\"ietf-yang-push:push-update\""), std::string::npos) << r.value;
+        EXPECT_NE(r.value.find("\"xpath-filter\":\"/ietf-interfaces:interfaces/interface\""),
+                  std::string::npos)
+            << r.value;
+        EXPECT_EQ(validator(envelope::profile::latest).validate(r.value), "") << r.value;
+    }
+    EXPECT_EQ(sink.records[2].key, latest_keying.key);
+    EXPECT_EQ(st.xml_stats().transcoded, 1u);
+    EXPECT_EQ(st.cbor_stats().transcoded, 1u);
+    EXPECT_EQ(st.stats().data_notifications, 2u);
+}

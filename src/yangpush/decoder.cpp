@@ -1,5 +1,7 @@
 #include "yangpush/decoder.hpp"
 
+#include "yangpush/json_read.hpp"
+
 #include <simdjson.h>
 
 #include <charconv>
@@ -71,33 +73,7 @@ notification_kind kind_of(std::string_view name) noexcept
     return notification_kind::other;
 }
 
-/// A uint32 leaf: a JSON number, or (leniently) a string of digits.
-bool read_u32(od::value v, std::uint32_t& out) noexcept
-{
-    std::uint64_t n = 0;
-    od::json_type t;
-    if (v.type().get(t)) {
-        return false;
-    }
-    if (t == od::json_type::number) {
-        if (v.get_uint64().get(n) || n > 0xffffffffULL) {
-            return false;
-        }
-    } else if (t == od::json_type::string) {
-        std::string_view s;
-        if (v.get_string().get(s)) {
-            return false;
-        }
-        const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-        if (ec != std::errc() || ptr != s.data() + s.size() || n > 0xffffffffULL) {
-            return false;
-        }
-    } else {
-        return false;
-    }
-    out = static_cast<std::uint32_t>(n);
-    return true;
-}
+using detail::read_u32;
 
 } // namespace
 

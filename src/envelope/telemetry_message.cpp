@@ -1,4 +1,5 @@
 #include "envelope/telemetry_message.hpp"
+#include "common/text.hpp"
 
 #include "envelope/json_writer.hpp"
 #include "envelope/timestamp.hpp"
@@ -37,22 +38,6 @@ void count(envelope_stats& stats, const notes& n) noexcept
     stats.payload_stripped += n.payload_stripped ? 1 : 0;
     stats.event_time_dropped += n.event_time_dropped ? 1 : 0;
     stats.subtree_filter_dropped += n.subtree_filter_dropped ? 1 : 0;
-}
-
-constexpr bool is_space(char c) noexcept
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && is_space(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_space(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
 }
 
 /// `platform-details` leaves of \p m as members of the current object (PROTOCOL.md §5).

@@ -1,4 +1,5 @@
 #include "key/subtree.hpp"
+#include "common/text.hpp"
 
 #include "key/json_cursor.hpp"
 #include "key/xml_reader.hpp"
@@ -28,22 +29,6 @@ struct failure {
     resolve_error error;
     std::string message;
 };
-
-bool is_space(char c) noexcept
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && is_space(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_space(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 /// The module of a (possibly qualified) member/element at \p depth: qualified names resolve by
 /// §11.10, unqualified ones inherit the parent's module, unqualified top-level names must name

@@ -1,15 +1,11 @@
 #include "key/xpath.hpp"
+#include "common/text.hpp"
 
 #include <cstddef>
 
 namespace udpn::key {
 
 namespace {
-
-bool is_space(char c) noexcept
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
 
 bool is_ident_start(char c) noexcept
 {
@@ -19,17 +15,6 @@ bool is_ident_start(char c) noexcept
 bool is_ident_char(char c) noexcept
 {
     return is_ident_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
-
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && is_space(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_space(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
 }
 
 /// A small scanner for one branch.

@@ -1,5 +1,7 @@
 #include "net/endpoint.hpp"
 
+#include "common/fixed_index.hpp"
+
 #include <arpa/inet.h>
 
 #include <cstdio>
@@ -85,18 +87,13 @@ std::string endpoint::to_string() const
 
 std::uint64_t hash(const ip_address& a) noexcept
 {
-    // FNV-1a over family + octets, then a final avalanche (splitmix64 finaliser).
+    // FNV-1a over family + octets, then a full avalanche.
     std::uint64_t h = 0xcbf29ce484222325ULL;
     h = (h ^ static_cast<std::uint8_t>(a.fam)) * 0x100000001b3ULL;
     for (const std::uint8_t b : a.bytes) {
         h = (h ^ b) * 0x100000001b3ULL;
     }
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    h ^= h >> 31;
-    return h;
+    return detail::mix64(h);
 }
 
 } // namespace udpn::net

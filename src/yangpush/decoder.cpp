@@ -1,4 +1,5 @@
 #include "yangpush/decoder.hpp"
+#include "common/text.hpp"
 
 #include "yangpush/json_read.hpp"
 
@@ -16,22 +17,6 @@ namespace {
 namespace od = simdjson::ondemand;
 
 constexpr std::string_view envelope_name = "ietf-yp-notification:envelope";
-
-bool is_space(char c) noexcept
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && is_space(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_space(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 /// RFC 8639 / RFC 8641 notification names (PROTOCOL.md §4), qualified as RFC 7951 requires.
 notification_kind kind_of(std::string_view name) noexcept

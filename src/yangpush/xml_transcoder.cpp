@@ -1,4 +1,5 @@
 #include "yangpush/xml_transcoder.hpp"
+#include "common/text.hpp"
 
 #include <libyang/libyang.h>
 
@@ -42,26 +43,10 @@ constexpr std::string_view xml_prefix_ns = "http://www.w3.org/XML/1998/namespace
 /// Longest text of an envelope leaf (event-time, hostname, sequence-number) we accept.
 constexpr std::size_t max_leaf_text = 1024;
 
-bool is_space(char c) noexcept
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 /// Characters that end an XML name in a tag (names themselves are checked by libyang).
 bool ends_name(char c) noexcept
 {
     return is_space(c) || c == '/' || c == '>' || c == '=' || c == '<' || c == '"' || c == '\'';
-}
-
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && is_space(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_space(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
 }
 
 /// An `xmlns[:prefix]="uri"` declaration in scope; views into the document.

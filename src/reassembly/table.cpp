@@ -249,6 +249,14 @@ private:
         if (_cfg.finished_memory == 0) {
             return;
         }
+        // One tombstone per key: a key finished again (same ids reused after the timeout)
+        // replaces its older tombstone, so lookups never meet a stale duplicate.
+        const std::uint32_t prev = find_finished(e.hash, e.src.addr, e.key_port, e.publisher_id,
+                                                 e.message_id);
+        if (prev != npos) {
+            _finished_index.erase(e.hash, prev);
+            _finished[prev].used = false;
+        }
         finished_key& f = _finished[_finished_next];
         if (f.used) {
             _finished_index.erase(f.hash, _finished_next);
@@ -256,6 +264,18 @@ private:
         f = finished_key{e.src.addr, e.key_port, e.publisher_id, e.message_id, e.hash, now_ns, true};
         _finished_index.insert(e.hash, _finished_next);
         _finished_next = _finished_next + 1 == _cfg.finished_memory ? 0 : _finished_next + 1;
+    }
+
+    /// Ring slot of the tombstone of this key, or npos.
+    [[nodiscard]] std::uint32_t find_finished(std::uint64_t hash, const net::ip_address& addr,
+                                              std::uint16_t key_port, std::uint32_t publisher_id,
+                                              std::uint32_t message_id) const noexcept
+    {
+        return _finished_index.find(hash, [&](std::uint32_t c) noexcept {
+            const finished_key& k = _finished[c];
+            return k.used && k.hash == hash && k.message_id == message_id &&
+                   k.publisher_id == publisher_id && k.key_port == key_port && k.addr == addr;
+        });
     }
 
     /// True when the key finished less than timeout_ns ago.
@@ -267,11 +287,7 @@ private:
         if (_cfg.finished_memory == 0) {
             return false;
         }
-        const std::uint32_t f = _finished_index.find(hash, [&](std::uint32_t c) noexcept {
-            const finished_key& k = _finished[c];
-            return k.hash == hash && k.message_id == message_id &&
-                   k.publisher_id == publisher_id && k.key_port == key_port && k.addr == addr;
-        });
+        const std::uint32_t f = find_finished(hash, addr, key_port, publisher_id, message_id);
         if (f == npos) {
             return false;
         }

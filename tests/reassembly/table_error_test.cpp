@@ -70,6 +70,21 @@ TEST(ReassemblyTableErrors, EmitsACompletedMessageOnlyOnce)
     EXPECT_EQ(drv.table.expire_all(), 1u);
 }
 
+// Regression: ids reused after the timeout finish a second time; the newer tombstone must win
+// over the stale one, so a late copy after the second completion is still `late`.
+TEST(ReassemblyTableErrors, AKeyFinishedTwiceIsRememberedFromItsLatestFinish)
+{
+    table_driver drv;
+    const auto segs = split(test::params(1, 1), make_payload(2000), 2);
+    const std::uint64_t t = drv.table.config().timeout_ns;
+    EXPECT_EQ(drv.offer(segs[0], 10), verdict::stored);
+    EXPECT_EQ(drv.offer(segs[1], 20), verdict::complete);
+    EXPECT_EQ(drv.offer(segs[0], 21 + t), verdict::stored);
+    EXPECT_EQ(drv.offer(segs[1], 22 + t), verdict::complete);
+    EXPECT_EQ(drv.offer(segs[0], 23 + t), verdict::late);
+    EXPECT_EQ(drv.table.expire_all(), 0u);
+}
+
 TEST(ReassemblyTableErrors, FinishedMemoryZeroForgetsAtOnce)
 {
     reassembly_config cfg;

@@ -1,0 +1,63 @@
+/// \file
+/// Configuration of the receiver pipeline (DESIGN.md §2): RX threads (kernel sockets with
+/// SO_REUSEPORT), bounded queues RX -> worker and worker -> RX (buffer return), worker threads
+/// each with its own Kafka producer (one producer per worker shard), CPU pinning and the stop
+/// timeouts. Plain data with in-class defaults (STYLE.md §4 rule 10); validate() once at
+/// start-up.
+#pragma once
+
+#include "input/config.hpp"
+#include "kafka/config.hpp"
+#include "worker/config.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace udpn::pipeline {
+
+/// Everything the pipeline needs. Thread: read-only once the pipeline is built.
+struct pipeline_config {
+    /// Local address every RX socket binds ("::" receives IPv4 too, "0.0.0.0", one address).
+    std::string address = "::";
+    /// Local UDP port shared by the RX sockets (SO_REUSEPORT); 0 takes an ephemeral port
+    /// (tests: read it back with pipeline::local_port()).
+    std::uint16_t port = 0;
+    /// RX threads, each with its own socket, reassembly table and buffer pool. 1..64.
+    std::uint32_t n_rx = 1;
+    /// Worker threads, each with its own worker::stage and kafka::producer. 1..256. All
+    /// messages of one exporter address go to worker hash(address) % n_workers.
+    std::uint32_t n_workers = 1;
+    /// Capacity (messages) of the queue from one RX thread to one worker. >= 1.
+    std::size_t worker_queue_capacity = 4096;
+    /// How long an RX thread waits for room in a full worker queue before it drops the message
+    /// (counted rx_stats::sink_refused and pipeline queue_drops), microseconds. 0 = drop at once.
+    std::uint32_t queue_full_wait_us = 1000;
+    /// CPUs to pin RX thread i / worker thread w to (entry i, w); missing entries or -1:
+    /// unpinned.
+    std::vector<int> rx_cpus;
+    std::vector<int> worker_cpus;
+    /// At stop: longest time the workers spend emptying their queues, milliseconds.
+    std::uint32_t drain_timeout_ms = 10'000;
+    /// At stop: longest time each producer waits for outstanding deliveries, milliseconds.
+    /// What is still undelivered afterwards is purged and reported.
+    std::uint32_t flush_timeout_ms = 10'000;
+    /// RX path of every RX thread (owner_id is set per thread).
+    input::rx_path_config rx;
+    /// Socket options of every RX socket (address and port come from the fields above).
+    input::udp_socket_config socket;
+    input::recvmmsg_config recvmmsg;
+    /// RX loop (name and cpu are set per thread).
+    input::rx_loop_config rx_loop;
+    /// Every worker stage (one shared schema context is built from worker.schema).
+    worker::worker_config worker;
+    /// Every producer. kafka.content_type is ignored: the worker stage sets the header.
+    kafka::kafka_config kafka;
+};
+
+/// Checks the pipeline's own fields and worker::validate(worker).
+/// @return one line per problem; empty when valid. Thread: start-up.
+[[nodiscard]] std::vector<std::string> validate(const pipeline_config& cfg);
+
+} // namespace udpn::pipeline

@@ -68,13 +68,16 @@ void print_summary(const udpn::pipeline::pipeline_stats& s, const udpn::pipeline
                  static_cast<unsigned long long>(s.kafka.delivered));
     std::fprintf(stderr,
                  "udpnotif-recv: dropped: truncated=%llu not_allowed=%llu header_invalid=%llu "
-                 "reassembly_evicted=%llu reassembly_expired=%llu pool_exhausted=%llu "
+                 "reassembly_evicted=%llu reassembly_rejected=%llu duplicate_segments=%llu "
+                 "reassembly_expired=%llu pool_exhausted=%llu "
                  "oversize=%llu queue_full=%llu kernel=%llu undecodable=%llu "
                  "envelope_failed=%llu left_in_queues=%llu\n",
                  static_cast<unsigned long long>(s.truncated),
                  static_cast<unsigned long long>(s.not_allowed),
                  static_cast<unsigned long long>(s.header_invalid),
                  static_cast<unsigned long long>(s.reassembly_dropped),
+                 static_cast<unsigned long long>(s.reassembly_rejected),
+                 static_cast<unsigned long long>(s.duplicate_segments),
                  static_cast<unsigned long long>(s.expired),
                  static_cast<unsigned long long>(s.pool_exhausted),
                  static_cast<unsigned long long>(s.oversize),

@@ -115,7 +115,7 @@ struct pipeline::rx_unit {
     input::rx_loop_stats loop_stats;
     // published by the RX thread in its housekeeping
     live_counter datagrams, bytes, messages, truncated, not_allowed, header_invalid,
-        reassembly_dropped, expired, pool_exhausted, oversize, queue_full_drops, queue_full_waits,
+        reassembly_dropped, reassembly_rejected, duplicate_segments, expired, pool_exhausted, oversize, queue_full_drops, queue_full_waits,
         kernel_drops;
 
     /// Publishes the thread's counters for stats(). Thread: the RX thread (or control after
@@ -131,6 +131,12 @@ struct pipeline::rx_unit {
         header_invalid.set(path.parse_stats().rejected_total());
         const auto& r = path.reassembly_stats();
         reassembly_dropped.set(r.evicted_full + r.evicted_memory);
+        // Verdicts that drop a whole set (PROTOCOL.md §2 step 3), and copies of segments.
+        using reassembly::verdict;
+        reassembly_rejected.set(r.count(verdict::media_mismatch) + r.count(verdict::conflicting_last) +
+                                r.count(verdict::beyond_last) + r.count(verdict::too_many_segments) +
+                                r.count(verdict::too_large) + r.count(verdict::no_memory));
+        duplicate_segments.set(r.count(verdict::duplicate) + r.count(verdict::late));
         expired.set(r.expired_messages);
         pool_exhausted.set(s.pool_exhausted);
         oversize.set(s.oversize);
@@ -435,6 +441,8 @@ pipeline_stats pipeline::stats() const noexcept
         s.not_allowed += r->not_allowed.get();
         s.header_invalid += r->header_invalid.get();
         s.reassembly_dropped += r->reassembly_dropped.get();
+        s.reassembly_rejected += r->reassembly_rejected.get();
+        s.duplicate_segments += r->duplicate_segments.get();
         s.expired += r->expired.get();
         s.pool_exhausted += r->pool_exhausted.get();
         s.oversize += r->oversize.get();

@@ -37,7 +37,10 @@ struct pipeline_stats {
     std::uint64_t truncated = 0;        ///< dropped: datagram longer than the receive buffer
     std::uint64_t not_allowed = 0;      ///< dropped: source not in the allowlist
     std::uint64_t header_invalid = 0;   ///< dropped: UDP-notif header refused by the parser
-    std::uint64_t reassembly_dropped = 0; ///< segments / messages the reassembly table dropped
+    std::uint64_t reassembly_dropped = 0; ///< pending messages evicted (table full / memory cap)
+    std::uint64_t reassembly_rejected = 0; ///< segment sets dropped by a verdict (conflicting
+                                           ///< last, beyond last, S/MT mismatch, limits)
+    std::uint64_t duplicate_segments = 0;  ///< copies of segments ignored (duplicate, late)
     std::uint64_t expired = 0;          ///< incomplete messages expired (timeout or at stop)
     std::uint64_t pool_exhausted = 0;   ///< dropped: no free buffer
     std::uint64_t oversize = 0;         ///< dropped: larger than the largest buffer

@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 #include <tuple>
@@ -66,8 +67,11 @@ int main(int argc, char** argv)
         ->capture_default_str();
     app.add_option("--duration", cfg.max_seconds, "Stop after this many seconds (0: no limit)")
         ->capture_default_str();
+    cfg.n_sources = 0;
     app.add_option("--sources", cfg.n_sources,
-                   "Source sockets, each bound to its own port (one per emulated exporter)")
+                   "Source sockets, each bound to its own port (default 0: one per exporter, so "
+                   "exporters stay apart at the collector; fewer merges exporters whose "
+                   "publisher and message ids then collide)")
         ->capture_default_str();
     app.add_option("--source-port", cfg.source_port,
                    "Bind source k to port BASE+k (0: kernel-chosen ports)")
@@ -129,9 +133,13 @@ int main(int argc, char** argv)
             // so its segments still share a 4-tuple at the collector.
             std::map<net::endpoint, std::uint32_t, endpoint_less> exporters;
             for (const auto& d : from_pcap) {
-                const auto [it, added] =
-                    exporters.emplace(d.src, static_cast<std::uint32_t>(exporters.size()));
-                items.push_back({it->second % cfg.n_sources, d.payload});
+                exporters.emplace(d.src, static_cast<std::uint32_t>(exporters.size()));
+            }
+            if (cfg.n_sources == 0) {
+                cfg.n_sources = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(exporters.size()));
+            }
+            for (const auto& d : from_pcap) {
+                items.push_back({exporters.at(d.src) % cfg.n_sources, d.payload});
             }
         } else {
             generated = pcapgen::generate_traffic(pcapgen::to_config(topts));
@@ -142,6 +150,10 @@ int main(int argc, char** argv)
                 generated.datagrams.size(), static_cast<unsigned long long>(generated.n_lost),
                 static_cast<unsigned long long>(generated.n_duplicated),
                 static_cast<unsigned long long>(generated.n_reordered));
+            if (cfg.n_sources == 0) {
+                cfg.n_sources =
+                    std::max<std::uint32_t>(1, static_cast<std::uint32_t>(generated.exporters.size()));
+            }
             for (const auto& d : generated.datagrams) {
                 items.push_back({d.exporter % cfg.n_sources, d.payload});
             }

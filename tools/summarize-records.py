@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Reads `udpnotif-dump --envelopes` JSON lines on stdin; prints, per topic, the records, the
-distinct keys and the partition each key maps to (Kafka murmur2, 12 partitions), then one
-pretty-printed envelope. Used by tools/main-job.sh."""
+"""Reads Kafka records as JSON lines on stdin, either `udpnotif-dump --envelopes` output or
+`kcat -C -J` output (records consumed from a broker); prints, per topic, the records, the
+distinct keys and partitions (for consumed records: checked against murmur2(key) mod N, the
+partitioner the receiver configures), then one pretty-printed envelope. Used by
+tools/main-job.sh."""
 import collections
 import json
 import sys
@@ -43,19 +45,34 @@ def main() -> int:
         obj = json.loads(line)
         if "summary" in obj:
             summary = obj["summary"]
+        elif "payload" in obj:  # kcat -J: a consumed record
+            records.append({"topic": obj["topic"], "key": obj.get("key"),
+                            "partition": obj["partition"], "value": json.loads(obj["payload"])})
         else:
             records.append(obj)
     per_topic = collections.defaultdict(list)
     for rec in records:
         per_topic[rec["topic"]].append(rec)
+    consumed = any("partition" in r for r in records)
     print(f"{len(records)} Kafka records in {len(per_topic)} topics "
-          f"(partition = murmur2(key) mod {PARTITIONS}):")
+          + ("(consumed from the broker):" if consumed
+             else f"(partition = murmur2(key) mod {PARTITIONS}):"))
+    mismatched = 0
     for topic, recs in sorted(per_topic.items()):
         keys = collections.Counter(r["key"] for r in recs)
-        parts = sorted({(murmur2(k.encode()) & 0x7FFFFFFF) % PARTITIONS for k in keys if k is not None})
+        if consumed:
+            parts = sorted({r["partition"] for r in recs})
+            mismatched += sum(1 for r in recs if r["key"] is not None and
+                              (murmur2(r["key"].encode()) & 0x7FFFFFFF) % PARTITIONS != r["partition"])
+        else:
+            parts = sorted({(murmur2(k.encode()) & 0x7FFFFFFF) % PARTITIONS
+                            for k in keys if k is not None})
         print(f"  {topic}: {len(recs)} records, {len(keys)} keys, partitions {parts}")
         for key in list(keys)[:2]:
             print(f"      key {json.dumps(key)}")
+    if consumed:
+        print(f"partition = murmur2(key) mod {PARTITIONS} for every keyed record: "
+              + ("yes" if mismatched == 0 else f"NO ({mismatched} differ)"))
     if records:
         print("\none envelope:")
         print(json.dumps(records[-1]["value"], indent=2)[:4000])

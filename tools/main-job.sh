@@ -54,7 +54,7 @@ done
 cat "$out/recv.out"
 
 build/tools/udpnotif-send "127.0.0.1:$port" --seed 7 --exporters 3 --publishers-per-exporter 2 \
-  --messages 50 --size 600,6000 --mtu 1500 --rate 5000
+  --messages 50 --size 600,6000 --mtu 1500 --rate 5000 --distinct-source-ips
 sleep 2 # let the workers produce and the deliveries land
 
 : > "$out/consumed.jsonl"

@@ -8,19 +8,9 @@
 
 using namespace udpn::key;
 using udpn::test::shared_schema;
+using udpn::test::xpath_filter;
 
 namespace {
-
-subscription_filter xpath_filter(std::string text)
-{
-    subscription_filter f;
-    f.subscription_id = 7;
-    f.kind = filter_kind::xpath;
-    f.text = std::move(text);
-    f.datastore = "ietf-datastores:operational";
-    f.trigger = update_trigger::periodic;
-    return f;
-}
 
 struct failure {
     resolve_error error;
@@ -49,15 +39,15 @@ TEST(ResolveError, UnknownModuleIsNamed)
 {
     const key_config config;
     resolver r(shared_schema(), config);
-    auto f = fail(r, xpath_filter("/nosuch:interfaces"));
+    auto f = fail(r, xpath_filter("/nosuch:interfaces", 7));
     EXPECT_EQ(f.error, resolve_error::unknown_module);
     EXPECT_TRUE(contains(f.message, "'nosuch'")) << f.message;
     EXPECT_TRUE(contains(f.message, "§11.10")) << f.message;
     // The draft's typo "ietf-interface" is not a module.
-    EXPECT_EQ(fail(r, xpath_filter("ietf-interface:interfaces/interface")).error,
+    EXPECT_EQ(fail(r, xpath_filter("ietf-interface:interfaces/interface", 7)).error,
               resolve_error::unknown_module);
     // An unqualified top-level name no module defines.
-    f = fail(r, xpath_filter("/no-such-top"));
+    f = fail(r, xpath_filter("/no-such-top", 7));
     EXPECT_EQ(f.error, resolve_error::unknown_module);
     EXPECT_TRUE(contains(f.message, "no-such-top")) << f.message;
     EXPECT_EQ(r.stats().failed[static_cast<std::size_t>(resolve_error::unknown_module)], 3u);
@@ -67,7 +57,7 @@ TEST(ResolveError, AmbiguousPrefix)
 {
     const key_config config;
     resolver r(udpn::test::synthetic_schema(), config);
-    const auto f = fail(r, xpath_filter("/x:dup"));
+    const auto f = fail(r, xpath_filter("/x:dup", 7));
     EXPECT_EQ(f.error, resolve_error::ambiguous_prefix);
     EXPECT_TRUE(contains(f.message, "several modules")) << f.message;
 }
@@ -76,11 +66,11 @@ TEST(ResolveError, BadXpath)
 {
     const key_config config;
     resolver r(shared_schema(), config);
-    auto f = fail(r, xpath_filter("//interface"));
+    auto f = fail(r, xpath_filter("//interface", 7));
     EXPECT_EQ(f.error, resolve_error::bad_xpath);
     EXPECT_TRUE(contains(f.message, "'//'")) << f.message;
-    EXPECT_EQ(fail(r, xpath_filter("/if:interfaces/*")).error, resolve_error::bad_xpath);
-    f = fail(r, xpath_filter("/if:interfaces | "));
+    EXPECT_EQ(fail(r, xpath_filter("/if:interfaces/*", 7)).error, resolve_error::bad_xpath);
+    f = fail(r, xpath_filter("/if:interfaces | ", 7));
     EXPECT_EQ(f.error, resolve_error::bad_xpath);
     EXPECT_TRUE(contains(f.message, "empty")) << f.message;
     EXPECT_EQ(r.stats().failed[static_cast<std::size_t>(resolve_error::bad_xpath)], 3u);
@@ -90,20 +80,20 @@ TEST(ResolveError, PathNotInSchema)
 {
     const key_config config;
     resolver r(shared_schema(), config);
-    auto f = fail(r, xpath_filter("/ietf-interfaces:interfaces/bogus"));
+    auto f = fail(r, xpath_filter("/ietf-interfaces:interfaces/bogus", 7));
     EXPECT_EQ(f.error, resolve_error::path_not_in_schema);
     EXPECT_TRUE(contains(f.message, "'bogus'")) << f.message;
     EXPECT_TRUE(contains(f.message, "under '/ietf-interfaces:interfaces'")) << f.message;
     // A leaf has no children.
-    f = fail(r, xpath_filter("/ietf-interfaces:interfaces/interface/name/x"));
+    f = fail(r, xpath_filter("/ietf-interfaces:interfaces/interface/name/x", 7));
     EXPECT_EQ(f.error, resolve_error::path_not_in_schema);
     EXPECT_TRUE(contains(f.message, "no child nodes")) << f.message;
     // The right name in the wrong module.
     EXPECT_EQ(
-        fail(r, xpath_filter("/ietf-interfaces:interfaces/interface/ietf-hardware:ipv4")).error,
+        fail(r, xpath_filter("/ietf-interfaces:interfaces/interface/ietf-hardware:ipv4", 7)).error,
         resolve_error::path_not_in_schema);
     // A top-level node of another module.
-    EXPECT_EQ(fail(r, xpath_filter("/ietf-interfaces:hardware")).error,
+    EXPECT_EQ(fail(r, xpath_filter("/ietf-interfaces:hardware", 7)).error,
               resolve_error::path_not_in_schema);
 }
 
@@ -111,7 +101,7 @@ TEST(ResolveError, OperationsAreNotData)
 {
     const key_config config;
     resolver r(shared_schema(), config);
-    const auto f = fail(r, xpath_filter("/ietf-subscribed-notifications:establish-subscription"));
+    const auto f = fail(r, xpath_filter("/ietf-subscribed-notifications:establish-subscription", 7));
     EXPECT_EQ(f.error, resolve_error::unsupported_node) << to_string(f.error);
     EXPECT_TRUE(contains(f.message, "RPC or action")) << f.message;
 }
@@ -122,9 +112,9 @@ TEST(ResolveError, LimitsOnBranchesAndDepth)
     config.max_branches = 2;
     config.max_depth = 2;
     resolver r(shared_schema(), config);
-    EXPECT_EQ(fail(r, xpath_filter("/if:interfaces | /hw:hardware | /nacm:nacm")).error,
+    EXPECT_EQ(fail(r, xpath_filter("/if:interfaces | /hw:hardware | /nacm:nacm", 7)).error,
               resolve_error::too_many_branches);
-    const auto f = fail(r, xpath_filter("/if:interfaces/interface/name"));
+    const auto f = fail(r, xpath_filter("/if:interfaces/interface/name", 7));
     EXPECT_EQ(f.error, resolve_error::too_deep);
     EXPECT_TRUE(contains(f.message, "max_depth")) << f.message;
 }
@@ -133,7 +123,7 @@ TEST(ResolveError, EmptyAndBadSubtreeFilters)
 {
     const key_config config;
     resolver r(shared_schema(), config);
-    EXPECT_EQ(fail(r, xpath_filter("")).error, resolve_error::empty_filter);
+    EXPECT_EQ(fail(r, xpath_filter("", 7)).error, resolve_error::empty_filter);
     subscription_filter f;
     f.kind = filter_kind::subtree_json;
     f.text = "{\"ietf-hardware:hardware\": ";
@@ -151,7 +141,7 @@ TEST(ResolveError, FallbackKeysTheSubscriptionAnyway)
     config.distribution = topic_distribution::topic;
     config.topic_prefix = "project";
     resolver r(shared_schema(), config);
-    const auto f = xpath_filter("/nosuch:x");
+    const auto f = xpath_filter("/nosuch:x", 7);
     ASSERT_FALSE(r.resolve(f).ok());
     const resolved_subscription sub = r.fallback(f);
     EXPECT_EQ(sub.mode, resolution::unresolved);

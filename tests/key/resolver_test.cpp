@@ -7,29 +7,12 @@
 #include <gtest/gtest.h>
 
 using namespace udpn::key;
+using udpn::test::latest_topics;
 using udpn::test::shared_schema;
+using udpn::test::xpath_filter;
 using udpn::test::synthetic_schema;
 
 namespace {
-
-subscription_filter xpath_filter(std::string text, std::uint32_t id = 1042)
-{
-    subscription_filter f;
-    f.subscription_id = id;
-    f.kind = filter_kind::xpath;
-    f.text = std::move(text);
-    f.datastore = "ietf-datastores:operational";
-    f.trigger = update_trigger::periodic;
-    return f;
-}
-
-key_config latest_topics()
-{
-    key_config c;
-    c.standards_profile = profile::latest;
-    c.distribution = topic_distribution::topic;
-    return c;
-}
 
 key_config seed_topics()
 {

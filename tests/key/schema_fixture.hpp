@@ -3,9 +3,13 @@
 /// from meson) and two synthetic test modules (tests/key/yang).
 #pragma once
 
+#include "key/config.hpp"
+#include "key/filter.hpp"
 #include "key/schema_context.hpp"
 #include "yangpush/notification.hpp"
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace udpn::test {
@@ -36,6 +40,27 @@ inline yangpush::notification_view notification(yangpush::notification_kind kind
     n.contents = contents;
     n.has_subscription_id = true;
     return n;
+}
+
+/// An XPath subscription on the operational datastore, periodic (the drafts' usual example).
+inline key::subscription_filter xpath_filter(std::string text, std::uint32_t id = 1042)
+{
+    key::subscription_filter f;
+    f.subscription_id = id;
+    f.kind = key::filter_kind::xpath;
+    f.text = std::move(text);
+    f.datastore = "ietf-datastores:operational";
+    f.trigger = key::update_trigger::periodic;
+    return f;
+}
+
+/// The latest profile with derived topic names (distribution `topic`).
+inline key::key_config latest_topics()
+{
+    key::key_config c;
+    c.standards_profile = key::profile::latest;
+    c.distribution = key::topic_distribution::topic;
+    return c;
 }
 
 } // namespace udpn::test

@@ -38,6 +38,19 @@ struct pipeline_config {
     /// unpinned.
     std::vector<int> rx_cpus;
     std::vector<int> worker_cpus;
+    /// Producer threads, each with its own kafka::producer. 1..256. Worker w hands its records
+    /// to producer w % n_producers through a bounded queue (DESIGN.md §2 ring[w -> p]), so all
+    /// records of one exporter go through one producer in order.
+    std::uint32_t n_producers = 1;
+    /// CPUs to pin producer thread p to (entry p); missing entries or -1: unpinned.
+    std::vector<int> producer_cpus;
+    /// Record slots of one worker (records copied out of the stage, waiting for or in a
+    /// producer thread). When every slot is out the worker waits record_wait_us, then drops
+    /// the record (counted). Memory: slots * (largest record seen), reused. >= 1.
+    std::size_t record_slots = 4096;
+    /// How long a worker waits for a free record slot before it drops the record,
+    /// microseconds. 0 = drop at once.
+    std::uint32_t record_wait_us = 100'000;
     /// At stop: longest time the workers spend emptying their queues, milliseconds.
     std::uint32_t drain_timeout_ms = 10'000;
     /// At stop: longest time each producer waits for outstanding deliveries, milliseconds.

@@ -20,8 +20,12 @@ ALLOWED = {
                  "subscription", "worker", "input", "kafka"},
     "input": {"common", "net", "udpnotif", "reassembly", "pipeline"},
     "kafka": {"common", "pipeline"},
+    "config": {"common", "net", "udpnotif", "reassembly", "yangpush", "key", "envelope",
+               "subscription", "worker", "input", "kafka", "pipeline"},
+    "metrics": {"common", "net", "udpnotif", "reassembly", "worker", "input", "kafka",
+                "pipeline"},
     "app": {"common", "net", "udpnotif", "reassembly", "yangpush", "key", "envelope",
-            "subscription", "worker", "input", "kafka", "pipeline"},
+            "subscription", "worker", "input", "kafka", "pipeline", "config", "metrics"},
 }
 # platform headers that only some folders may include
 PLATFORM = [
@@ -30,6 +34,9 @@ PLATFORM = [
     (re.compile(r"^simdjson"), "simdjson", {"yangpush"}),
     (re.compile(r"^libyang/"), "libyang", {"key", "yangpush"}),
     (re.compile(r"^cbor"), "libcbor", {"yangpush"}),
+    (re.compile(r"^httplib"), "cpp-httplib", {"metrics"}),
+    (re.compile(r"^toml"), "toml++", {"config"}),
+    (re.compile(r"^CLI/"), "CLI11", {"config", "app"}),
 ]
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 

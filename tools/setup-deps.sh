@@ -7,7 +7,7 @@ packages=(
   g++ meson ninja-build pkg-config python3 python3-scapy
   libdpdk-dev dpdk-dev librdkafka-dev libyang2-dev libsimdjson-dev libtbb-dev
   libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev libssl-dev
-  libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcbor-dev
+  libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcbor-dev libcpp-httplib-dev
   kcat tcpreplay
 )
 

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
@@ -45,6 +46,17 @@ struct live_counter {
 int cpu_at(const std::vector<int>& cpus, std::size_t i) noexcept
 {
     return i < cpus.size() ? cpus[i] : -1;
+}
+
+/// Threads copy their counters into a snapshot under a mutex at most this often (and at their
+/// end); stats() and per_thread_stats() read the snapshots.
+constexpr std::uint64_t publish_interval_ns = 1'000'000;
+
+template <class Queue>
+std::uint64_t queue_depth(const Queue& q) noexcept
+{
+    const auto n = q.size(); // negative while consumers wait on an empty queue
+    return n > 0 ? static_cast<std::uint64_t>(n) : 0;
 }
 
 } // namespace
@@ -113,34 +125,38 @@ struct pipeline::rx_unit {
     std::uint32_t id = 0;
     std::thread thread;
     input::rx_loop_stats loop_stats;
-    // published by the RX thread in its housekeeping
-    live_counter datagrams, bytes, messages, truncated, not_allowed, header_invalid,
-        reassembly_dropped, reassembly_rejected, duplicate_segments, expired, pool_exhausted, oversize, queue_full_drops, queue_full_waits,
-        kernel_drops;
+    std::uint64_t queue_full_drops = 0; ///< the RX thread's own (sink) counters
+    std::uint64_t queue_full_waits = 0;
+    std::uint64_t next_publish_ns = 0;
+    mutable std::mutex published_mutex;
+    rx_thread_stats published; ///< guarded by published_mutex
 
-    /// Publishes the thread's counters for stats(). Thread: the RX thread (or control after
-    /// the join).
-    void publish() noexcept
+    /// Copies the thread's counters into `published` for stats(), at most once per
+    /// publish_interval_ns unless \p force. Thread: the RX thread (or control after the join).
+    void publish(bool force) noexcept
     {
-        const input::rx_stats& s = path.stats();
-        datagrams.set(s.datagrams);
-        bytes.set(s.bytes);
-        messages.set(s.messages - s.sink_refused);
-        truncated.set(s.truncated);
-        not_allowed.set(s.not_allowed);
-        header_invalid.set(path.parse_stats().rejected_total());
-        const auto& r = path.reassembly_stats();
-        reassembly_dropped.set(r.evicted_full + r.evicted_memory);
-        // Verdicts that drop a whole set (PROTOCOL.md §2 step 3), and copies of segments.
-        using reassembly::verdict;
-        reassembly_rejected.set(r.count(verdict::media_mismatch) + r.count(verdict::conflicting_last) +
-                                r.count(verdict::beyond_last) + r.count(verdict::too_many_segments) +
-                                r.count(verdict::too_large) + r.count(verdict::no_memory));
-        duplicate_segments.set(r.count(verdict::duplicate) + r.count(verdict::late));
-        expired.set(r.expired_messages);
-        pool_exhausted.set(s.pool_exhausted);
-        oversize.set(s.oversize);
-        kernel_drops.set(source.stats().kernel_drops);
+        const std::uint64_t now = input::monotonic_ns();
+        if (!force && now < next_publish_ns) {
+            return;
+        }
+        next_publish_ns = now + publish_interval_ns;
+        rx_thread_stats s;
+        s.path = path.stats();
+        s.parse = path.parse_stats();
+        s.reassembly = path.reassembly_stats();
+        s.gaps = path.gap_stats();
+        s.pool = path.pool().stats();
+        s.socket = source.stats();
+        s.queue_full_drops = queue_full_drops;
+        s.queue_full_waits = queue_full_waits;
+        s.returns_queued = queue_depth(returns);
+        const std::lock_guard lock(published_mutex);
+        published = s;
+    }
+    [[nodiscard]] rx_thread_stats snapshot() const
+    {
+        const std::lock_guard lock(published_mutex);
+        return published;
     }
     /// Gives every returned buffer back to the pool. Thread: the owner of path.
     void drain_returns() noexcept
@@ -197,18 +213,42 @@ struct pipeline::worker_unit {
     std::uint32_t id = 0;
     std::vector<buffer_queue*> inbound; ///< one per RX thread
     std::thread thread;
-    live_counter messages, records, fallback, dead_letters, undecodable, envelope_failed,
-        return_failed, drained, left, undelivered;
+    std::uint64_t return_failed = 0; ///< the worker thread's own counter
+    std::uint64_t next_publish_ns = 0;
+    mutable std::mutex published_mutex;
+    worker_thread_stats published; ///< guarded by published_mutex
+    live_counter drained, left, undelivered; ///< written once, at the end of the thread
 
-    void publish() noexcept
+    /// Copies the stage's counters into `published`, at most once per publish_interval_ns
+    /// unless \p force. Thread: the worker thread.
+    void publish(bool force) noexcept
     {
-        const worker::stage_stats& s = stage.stats();
-        messages.set(s.messages);
-        records.set(s.records);
-        fallback.set(s.of(worker::process_status::produced_fallback));
-        dead_letters.set(s.dead_letters);
-        undecodable.set(s.of(worker::process_status::undecodable));
-        envelope_failed.set(s.of(worker::process_status::envelope_failed));
+        const std::uint64_t now = input::monotonic_ns();
+        if (!force && now < next_publish_ns) {
+            return;
+        }
+        next_publish_ns = now + publish_interval_ns;
+        worker_thread_stats s;
+        s.stage = stage.stats();
+        s.decode = stage.decode_stats();
+        s.xml = stage.xml_stats();
+        s.cbor = stage.cbor_stats();
+        s.resolve = stage.resolve_stats();
+        s.keys = stage.key_stats();
+        s.envelope = stage.envelope_stats();
+        s.subscriptions = stage.table().stats();
+        s.sequences = stage.table().sequences();
+        for (const buffer_queue* q : inbound) {
+            s.queued += queue_depth(*q);
+        }
+        s.return_failed = return_failed;
+        const std::lock_guard lock(published_mutex);
+        published = s;
+    }
+    [[nodiscard]] worker_thread_stats snapshot() const
+    {
+        const std::lock_guard lock(published_mutex);
+        return published;
     }
 };
 
@@ -288,7 +328,7 @@ void pipeline::run_rx(rx_unit& rx) noexcept
         if (q.try_push(m)) {
             return true;
         }
-        rx.queue_full_waits.add();
+        ++rx.queue_full_waits;
         if (wait_ns > 0) {
             const std::uint64_t deadline = input::monotonic_ns() + wait_ns;
             do {
@@ -299,13 +339,13 @@ void pipeline::run_rx(rx_unit& rx) noexcept
                 }
             } while (input::monotonic_ns() < deadline);
         }
-        rx.queue_full_drops.add(); // rx_path releases the buffer and counts sink_refused
+        ++rx.queue_full_drops; // rx_path releases the buffer and counts sink_refused
         return false;
     };
-    // once per poll (a burst, or an idle receive timeout): a dozen relaxed stores
+    // once per poll (a burst, or an idle receive timeout); counters copied once per ms
     auto housekeeping = [&rx](input::rx_path& /*path*/) noexcept {
         rx.drain_returns();
-        rx.publish();
+        rx.publish(false);
     };
     input::rx_loop_config loop = _cfg.rx_loop;
     loop.cpu = cpu_at(_cfg.rx_cpus, rx.id);
@@ -313,7 +353,7 @@ void pipeline::run_rx(rx_unit& rx) noexcept
     rx.loop_stats = input::run_rx_loop(rx.source, rx.path, sink, _rx_stop, loop, housekeeping);
     rx.path.finish(); // incomplete messages: counted as expired
     rx.drain_returns();
-    rx.publish();
+    rx.publish(true);
 }
 
 void pipeline::run_worker(worker_unit& w) noexcept
@@ -338,7 +378,7 @@ void pipeline::run_worker(worker_unit& w) noexcept
         msg.collection_time_ns = static_cast<std::int64_t>(m->meta.collection_wall_ns);
         (void)w.stage.process(msg, w.sink);
         if (!_rx[m->owner_id()]->returns.try_push(m)) {
-            w.return_failed.add(); // cannot happen: the return queue holds the whole pool
+            ++w.return_failed; // cannot happen: the return queue holds the whole pool
         }
     };
     // one pass over the inbound queues; @return messages handled
@@ -362,7 +402,7 @@ void pipeline::run_worker(worker_unit& w) noexcept
             w.producer.poll(0);
         }
         if ((++passes & 15u) == 0) {
-            w.publish();
+            w.publish(false);
         }
     }
     // RX is stopped and joined: empty the queues (bounded), then flush.
@@ -383,7 +423,7 @@ void pipeline::run_worker(worker_unit& w) noexcept
         while (q->try_pop(m)) {
             ++left;
             if (!_rx[m->owner_id()]->returns.try_push(m)) {
-                w.return_failed.add();
+                ++w.return_failed;
             }
         }
     }
@@ -395,7 +435,7 @@ void pipeline::run_worker(worker_unit& w) noexcept
     w.drained.set(drained);
     w.left.set(left);
     w.undelivered.set(undelivered);
-    w.publish();
+    w.publish(true);
 }
 
 stop_report pipeline::stop()
@@ -419,7 +459,7 @@ stop_report pipeline::stop()
     // every thread is joined: give the last returned buffers back to their pools
     for (auto& r : _rx) {
         r->drain_returns();
-        r->publish();
+        r->publish(true);
     }
     for (auto& w : _workers) {
         _report.drained += w->drained.get();
@@ -430,35 +470,60 @@ stop_report pipeline::stop()
     return _report;
 }
 
-pipeline_stats pipeline::stats() const noexcept
+thread_stats pipeline::per_thread_stats() const
 {
-    pipeline_stats s;
+    thread_stats t;
+    t.rx.reserve(_rx.size());
     for (const auto& r : _rx) {
-        s.datagrams += r->datagrams.get();
-        s.rx_bytes += r->bytes.get();
-        s.rx_messages += r->messages.get();
-        s.truncated += r->truncated.get();
-        s.not_allowed += r->not_allowed.get();
-        s.header_invalid += r->header_invalid.get();
-        s.reassembly_dropped += r->reassembly_dropped.get();
-        s.reassembly_rejected += r->reassembly_rejected.get();
-        s.duplicate_segments += r->duplicate_segments.get();
-        s.expired += r->expired.get();
-        s.pool_exhausted += r->pool_exhausted.get();
-        s.oversize += r->oversize.get();
-        s.queue_full_drops += r->queue_full_drops.get();
-        s.queue_full_waits += r->queue_full_waits.get();
-        s.kernel_drops += r->kernel_drops.get();
+        t.rx.push_back(r->snapshot());
     }
+    t.workers.reserve(_workers.size());
+    t.producers.reserve(_workers.size());
     for (const auto& w : _workers) {
-        s.worker_messages += w->messages.get();
-        s.records += w->records.get();
-        s.fallback += w->fallback.get();
-        s.dead_letters += w->dead_letters.get();
-        s.undecodable += w->undecodable.get();
-        s.envelope_failed += w->envelope_failed.get();
-        s.return_failed += w->return_failed.get();
-        const kafka::producer_stats p = w->producer.stats();
+        t.workers.push_back(w->snapshot());
+        t.producers.push_back({w->producer.stats()});
+    }
+    return t;
+}
+
+pipeline_stats summarize(const thread_stats& t) noexcept
+{
+    using reassembly::verdict;
+    pipeline_stats s;
+    for (const rx_thread_stats& r : t.rx) {
+        s.datagrams += r.path.datagrams;
+        s.rx_bytes += r.path.bytes;
+        s.rx_messages += r.path.messages - r.path.sink_refused;
+        s.truncated += r.path.truncated;
+        s.not_allowed += r.path.not_allowed;
+        s.header_invalid += r.parse.rejected_total();
+        s.reassembly_dropped += r.reassembly.evicted_full + r.reassembly.evicted_memory;
+        // Verdicts that drop a whole set (PROTOCOL.md §2 step 3), and copies of segments.
+        for (const verdict v : {verdict::media_mismatch, verdict::conflicting_last,
+                                verdict::beyond_last, verdict::too_many_segments,
+                                verdict::too_large, verdict::no_memory}) {
+            s.reassembly_rejected += r.reassembly.count(v);
+        }
+        s.duplicate_segments += r.reassembly.count(verdict::duplicate) +
+                                r.reassembly.count(verdict::late);
+        s.expired += r.reassembly.expired_messages;
+        s.pool_exhausted += r.path.pool_exhausted;
+        s.oversize += r.path.oversize;
+        s.queue_full_drops += r.queue_full_drops;
+        s.queue_full_waits += r.queue_full_waits;
+        s.kernel_drops += r.socket.kernel_drops;
+    }
+    for (const worker_thread_stats& w : t.workers) {
+        s.worker_messages += w.stage.messages;
+        s.records += w.stage.records;
+        s.fallback += w.stage.of(worker::process_status::produced_fallback);
+        s.dead_letters += w.stage.dead_letters;
+        s.undecodable += w.stage.of(worker::process_status::undecodable);
+        s.envelope_failed += w.stage.of(worker::process_status::envelope_failed);
+        s.return_failed += w.return_failed;
+    }
+    for (const producer_thread_stats& pt : t.producers) {
+        const kafka::producer_stats& p = pt.kafka;
         s.kafka.queued += p.queued;
         s.kafka.queued_bytes += p.queued_bytes;
         s.kafka.delivered += p.delivered;
@@ -480,6 +545,15 @@ pipeline_stats pipeline::stats() const noexcept
         s.kafka.fatal = s.kafka.fatal || p.fatal;
     }
     return s;
+}
+
+pipeline_stats pipeline::stats() const noexcept
+{
+    try {
+        return summarize(per_thread_stats());
+    } catch (...) { // std::bad_alloc of the per-thread vectors
+        return {};
+    }
 }
 
 } // namespace udpn::pipeline

@@ -16,8 +16,22 @@
 /// reporting what is still undelivered. With a reachable cluster nothing is lost.
 #pragma once
 
+#include "envelope/errors.hpp"
+#include "input/buffer_pool.hpp"
+#include "input/rx_path.hpp"
+#include "input/socket/recvmmsg_source.hpp"
+#include "key/errors.hpp"
 #include "kafka/stats.hpp"
 #include "pipeline/config.hpp"
+#include "reassembly/gap_tracker.hpp"
+#include "reassembly/table.hpp"
+#include "subscription/sequence.hpp"
+#include "subscription/table.hpp"
+#include "udpnotif/errors.hpp"
+#include "worker/errors.hpp"
+#include "yangpush/cbor_transcoder.hpp"
+#include "yangpush/errors.hpp"
+#include "yangpush/xml_transcoder.hpp"
 
 #include <atomic>
 #include <cstddef>
@@ -59,6 +73,50 @@ struct pipeline_stats {
     kafka::producer_stats kafka;
 };
 
+/// Every counter of one RX thread, copied from its modules (the metrics endpoint renders these,
+/// summed over the threads or per thread). Taken by pipeline::per_thread_stats().
+struct rx_thread_stats {
+    input::rx_stats path;
+    udpnotif::parse_stats parse;
+    reassembly::reassembly_stats reassembly;
+    reassembly::gap_stats gaps;
+    input::pool_stats pool;
+    input::source_stats socket;
+    std::uint64_t queue_full_drops = 0; ///< messages dropped: worker queue still full
+    std::uint64_t queue_full_waits = 0; ///< hand-offs that had to wait for room
+    std::uint64_t returns_queued = 0;   ///< gauge: buffers in this thread's return queue
+};
+
+/// Every counter of one worker thread.
+struct worker_thread_stats {
+    worker::stage_stats stage;
+    yangpush::decode_stats decode;
+    yangpush::xml_transcode_stats xml;
+    yangpush::cbor_transcode_stats cbor;
+    key::resolve_stats resolve;
+    key::key_stats keys;
+    envelope::envelope_stats envelope;
+    subscription::table_stats subscriptions;
+    subscription::sequence_stats sequences;
+    std::uint64_t queued = 0;        ///< gauge: messages waiting in this worker's queues
+    std::uint64_t return_failed = 0; ///< buffers that could not be returned (must stay 0)
+};
+
+/// Every counter of one producer thread.
+struct producer_thread_stats {
+    kafka::producer_stats kafka;
+};
+
+/// Per-thread counters of the whole pipeline. Thread: any (a copy).
+struct thread_stats {
+    std::vector<rx_thread_stats> rx;
+    std::vector<worker_thread_stats> workers;
+    std::vector<producer_thread_stats> producers;
+};
+
+/// The summary counters of \p t (each summed over the threads). Thread: any.
+[[nodiscard]] pipeline_stats summarize(const thread_stats& t) noexcept;
+
 /// What stop() found.
 struct stop_report {
     std::uint64_t drained = 0;        ///< messages the workers processed after RX stopped
@@ -90,6 +148,9 @@ public:
 
     /// Counters now, summed over the threads (relaxed snapshots). Thread: any.
     [[nodiscard]] pipeline_stats stats() const noexcept;
+    /// Every counter of every thread (published by each thread every millisecond or so, and
+    /// at its end). Allocates; for the metrics endpoint, not a hot path. Thread: any.
+    [[nodiscard]] thread_stats per_thread_stats() const;
     /// The UDP port the RX sockets are bound to (the ephemeral one resolved). Thread: any.
     [[nodiscard]] std::uint16_t local_port() const noexcept { return _port; }
     /// Bootstrap servers the producers use (the embedded cluster's when embedded). Thread: any.

@@ -208,6 +208,35 @@ TEST(pipeline, two_exporters_end_to_end_no_loss)
     EXPECT_EQ(r.undelivered, 0u);
     EXPECT_EQ(r.left_in_queues, 0u);
 
+    // The per-thread counters are the detail of the same totals.
+    const pipeline::thread_stats t = p.per_thread_stats();
+    ASSERT_EQ(t.rx.size(), 2u);
+    ASSERT_EQ(t.workers.size(), 2u);
+    std::uint64_t accepted = 0;
+    std::uint64_t completed = 0;
+    std::uint64_t decoded = 0;
+    std::uint64_t subscriptions = 0;
+    std::uint64_t handed_back = 0;
+    for (const auto& rx : t.rx) {
+        accepted += rx.parse.accepted;
+        completed += rx.reassembly.count(reassembly::verdict::complete) +
+                     rx.reassembly.count(reassembly::verdict::whole);
+        handed_back += rx.pool.released;
+        EXPECT_EQ(rx.pool.in_use, 0u);
+        EXPECT_EQ(rx.returns_queued, 0u);
+    }
+    for (const auto& w : t.workers) {
+        decoded += w.decode.decoded;
+        subscriptions += w.subscriptions.subscriptions;
+        EXPECT_EQ(w.queued, 0u);
+    }
+    EXPECT_EQ(accepted, n_datagrams);
+    EXPECT_EQ(completed, n_messages);
+    EXPECT_EQ(handed_back, n_messages);
+    EXPECT_EQ(decoded, n_messages);
+    EXPECT_EQ(subscriptions, 2u); // one started per exporter
+    EXPECT_EQ(pipeline::summarize(t).records, s.records);
+
     // What a reference stage derives for the same messages (topic, key).
     const key::schema_context schema(cfg.worker.schema);
     worker::stage ref(cfg.worker, schema);

@@ -21,11 +21,12 @@ ALLOWED = {
     "input": {"common", "net", "udpnotif", "reassembly", "pipeline"},
     "kafka": {"common", "pipeline"},
     "config": {"common", "net", "udpnotif", "reassembly", "yangpush", "key", "envelope",
-               "subscription", "worker", "input", "kafka", "pipeline"},
-    "metrics": {"common", "net", "udpnotif", "reassembly", "worker", "input", "kafka",
-                "pipeline"},
+               "subscription", "worker", "input", "kafka", "pipeline", "log"},
+    "log": {"common"},
+    "metrics": {"common", "net", "udpnotif", "reassembly", "yangpush", "key", "envelope",
+                "subscription", "worker", "input", "kafka", "pipeline", "log"},
     "app": {"common", "net", "udpnotif", "reassembly", "yangpush", "key", "envelope",
-            "subscription", "worker", "input", "kafka", "pipeline", "config", "metrics"},
+            "subscription", "worker", "input", "kafka", "pipeline", "config", "metrics", "log"},
 }
 # platform headers that only some folders may include
 PLATFORM = [

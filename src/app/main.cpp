@@ -1,21 +1,30 @@
 // udpnotif-recv: the kernel-socket UDP-notif receiver (DESIGN.md §2): UDP -> reassembly ->
-// worker stage -> Kafka. A small command line for now; the TOML configuration file, the config
-// module and the metrics endpoint come later.
+// worker stage -> Kafka. Configured once at start from the option table (src/config/): TOML file
+// (--config), command-line overrides, --print-config; every configuration problem is reported
+// at once and nothing starts (exit 2). Structured logs (src/log), Prometheus metrics on
+// metrics.listen (src/metrics: /metrics, /healthz) and a rate line every stats_interval_s.
+#include "config/command_line.hpp"
+#include "config/toml_file.hpp"
+#include "input/socket/udp_socket.hpp"
 #include "kafka/config.hpp"
 #include "kafka/errors.hpp"
+#include "log/log.hpp"
+#include "metrics/http_server.hpp"
+#include "metrics/pipeline_metrics.hpp"
+#include "metrics/process_metrics.hpp"
+#include "metrics/rate_line.hpp"
+#include "metrics/receiver_metrics.hpp"
 #include "pipeline/config.hpp"
 #include "pipeline/pipeline.hpp"
-
-#include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <string>
 #include <thread>
-#include <vector>
 
 namespace {
 
@@ -26,52 +35,74 @@ extern "C" void on_signal(int /*sig*/)
     g_stop.store(true, std::memory_order_relaxed);
 }
 
-/// Splits "ADDR:PORT", "[V6]:PORT" or ":PORT" (every address). Throws CLI::ValidationError.
-void parse_listen(const std::string& text, std::string& address, std::uint16_t& port)
+/// net.core.rmem_max as the kernel reports it, or -1 when it cannot be read.
+long long read_rmem_max()
 {
-    const auto colon = text.rfind(':');
-    if (colon == std::string::npos) {
-        throw CLI::ValidationError("--listen", "expected ADDR:PORT, [V6ADDR]:PORT or :PORT");
+    std::FILE* f = std::fopen("/proc/sys/net/core/rmem_max", "r");
+    if (f == nullptr) {
+        return -1;
     }
-    std::string addr = text.substr(0, colon);
-    if (addr.size() >= 2 && addr.front() == '[' && addr.back() == ']') {
-        addr = addr.substr(1, addr.size() - 2);
+    long long v = -1;
+    if (std::fscanf(f, "%lld", &v) != 1) {
+        v = -1;
     }
-    if (addr.empty()) {
-        addr = "::";
-    }
-    unsigned long p = 0;
-    try {
-        std::size_t used = 0;
-        p = std::stoul(text.substr(colon + 1), &used);
-        if (used != text.size() - colon - 1 || p > 65535) {
-            throw std::out_of_range("port");
-        }
-    } catch (const std::exception&) {
-        throw CLI::ValidationError("--listen", "port must be 0..65535");
-    }
-    address = addr;
-    port = static_cast<std::uint16_t>(p);
+    std::fclose(f);
+    return v;
 }
 
-void print_summary(const udpn::pipeline::pipeline_stats& s, const udpn::pipeline::stop_report& r)
+/// Warns once when the kernel granted less receive buffer than socket.rcvbuf_bytes asked for
+/// (all RX sockets share one configuration, so socket 0 speaks for all).
+void warn_rcvbuf(const udpn::pipeline::pipeline& p)
+{
+    const udpn::input::socket_report& r = p.rx_socket_report(0);
+    if (!r.rcvbuf_capped) {
+        return;
+    }
+    const long long rmem_max = read_rmem_max();
+    const std::string rmem = rmem_max < 0 ? "unreadable" : std::to_string(rmem_max);
+    const std::string hint = "raise net.core.rmem_max (sysctl -w net.core.rmem_max=" +
+                             std::to_string(r.rcvbuf_requested) +
+                             ") or set socket.rcvbuf_force = true with CAP_NET_ADMIN; bursts "
+                             "beyond the buffer are dropped by the kernel (kernel drops)";
+    udpn::log::warn("socket", "receive buffer capped by the kernel",
+                    {{"key", "socket.rcvbuf_bytes"},
+                     {"requested", r.rcvbuf_requested},
+                     {"granted", r.rcvbuf_effective / 2},
+                     {"rmem_max", rmem},
+                     {"hint", hint}});
+}
+
+/// Monotonic clock in nanoseconds (the rate line's time base).
+std::uint64_t steady_ns() noexcept
+{
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::steady_clock::now().time_since_epoch())
+                                          .count());
+}
+
+/// The closing lines on stderr (kept plain: tools/main-job.sh and people read them).
+void print_summary(const udpn::pipeline::pipeline_stats& s, const udpn::pipeline::stop_report& r,
+                   bool null_sink)
 {
     std::fprintf(stderr,
                  "udpnotif-recv: final: datagrams=%llu bytes=%llu messages=%llu "
-                 "worker_messages=%llu records=%llu produced=%llu delivered=%llu\n",
+                 "worker_messages=%llu records=%llu producer_records=%llu produced=%llu "
+                 "delivered=%llu record_waits=%llu\n",
                  static_cast<unsigned long long>(s.datagrams),
                  static_cast<unsigned long long>(s.rx_bytes),
                  static_cast<unsigned long long>(s.rx_messages),
                  static_cast<unsigned long long>(s.worker_messages),
                  static_cast<unsigned long long>(s.records),
+                 static_cast<unsigned long long>(s.producer_records),
                  static_cast<unsigned long long>(s.kafka.queued),
-                 static_cast<unsigned long long>(s.kafka.delivered));
+                 static_cast<unsigned long long>(s.kafka.delivered),
+                 static_cast<unsigned long long>(s.record_waits));
     std::fprintf(stderr,
                  "udpnotif-recv: dropped: truncated=%llu not_allowed=%llu header_invalid=%llu "
                  "reassembly_evicted=%llu reassembly_rejected=%llu duplicate_segments=%llu "
                  "reassembly_expired=%llu pool_exhausted=%llu "
                  "oversize=%llu queue_full=%llu kernel=%llu undecodable=%llu "
-                 "envelope_failed=%llu left_in_queues=%llu\n",
+                 "envelope_failed=%llu record_slots=%llu left_in_queues=%llu\n",
                  static_cast<unsigned long long>(s.truncated),
                  static_cast<unsigned long long>(s.not_allowed),
                  static_cast<unsigned long long>(s.header_invalid),
@@ -85,7 +116,14 @@ void print_summary(const udpn::pipeline::pipeline_stats& s, const udpn::pipeline
                  static_cast<unsigned long long>(s.kernel_drops),
                  static_cast<unsigned long long>(s.undecodable),
                  static_cast<unsigned long long>(s.envelope_failed),
+                 static_cast<unsigned long long>(s.record_drops),
                  static_cast<unsigned long long>(r.left_in_queues));
+    if (null_sink) {
+        std::fprintf(stderr, "udpnotif-recv: null sink: records=%llu bytes=%llu (no Kafka)\n",
+                     static_cast<unsigned long long>(s.null_records),
+                     static_cast<unsigned long long>(s.null_bytes));
+        return;
+    }
     std::fprintf(stderr, "udpnotif-recv: kafka:");
     for (std::size_t i = 0; i < udpn::kafka::n_produce_statuses; ++i) {
         const auto st = static_cast<udpn::kafka::produce_status>(i);
@@ -109,65 +147,43 @@ void print_summary(const udpn::pipeline::pipeline_stats& s, const udpn::pipeline
 
 int main(int argc, char** argv)
 {
-    udpn::pipeline::pipeline_config cfg;
-    std::string listen;
-    std::vector<std::string> yang_dirs;
-    std::string profile = "seed";
-    std::string distribution = "subject";
-    double duration_s = 0;
-    double stats_interval_s = 5;
-
-    CLI::App app{"udpnotif-recv: UDP-notif (YANG-Push) receiver producing to Kafka"};
-    app.add_option("--listen", listen, "local ADDR:PORT, [V6]:PORT or :PORT (every address)")
-        ->required();
-    app.add_option("--rx-threads", cfg.n_rx, "RX threads (sockets with SO_REUSEPORT)")
-        ->check(CLI::Range(1, 64))
-        ->capture_default_str();
-    app.add_option("--workers", cfg.n_workers, "worker threads, one Kafka producer each")
-        ->check(CLI::Range(1, 256))
-        ->capture_default_str();
-    app.add_option("--queue-capacity", cfg.worker_queue_capacity,
-                   "messages per RX -> worker queue")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
-        ->capture_default_str();
-    app.add_option("--brokers", cfg.kafka.brokers,
-                   "Kafka bootstrap servers, or 'embedded' (in-process mock cluster)")
-        ->capture_default_str();
-    app.add_option("--yang-dir", yang_dirs, "directory of YANG modules (repeatable; none shipped)")
-        ->required();
-    app.add_option("--profile", profile, "standards profile of keys, topics and envelope")
-        ->check(CLI::IsMember({"seed", "latest"}))
-        ->capture_default_str();
-    app.add_option("--distribution", distribution,
-                   "subject: one topic; topic: per-branch topic names")
-        ->check(CLI::IsMember({"subject", "topic"}))
-        ->capture_default_str();
-    app.add_option("--rx-cpus", cfg.rx_cpus, "CPU of RX thread i (comma-separated; -1: unpinned)")
-        ->delimiter(',');
-    app.add_option("--worker-cpus", cfg.worker_cpus,
-                   "CPU of worker thread w (comma-separated; -1: unpinned)")
-        ->delimiter(',');
-    app.add_option("--topic-prefix", cfg.worker.key.topic_prefix, "prefix of every topic name");
-    app.add_option("--duration", duration_s, "stop after this many seconds (0: run until signal)")
-        ->check(CLI::NonNegativeNumber);
-    app.add_option("--stats-interval", stats_interval_s,
-                   "seconds between rate lines on stderr (0: none)")
-        ->check(CLI::NonNegativeNumber)
-        ->capture_default_str();
-    CLI11_PARSE(app, argc, argv);
-
-    try {
-        parse_listen(listen, cfg.address, cfg.port);
-    } catch (const CLI::Error& e) {
-        return app.exit(e);
+    const udpn::config::command_line cl = udpn::config::parse_command_line(argc, argv);
+    if (!cl.errors.empty()) {
+        for (const udpn::config::problem& e : cl.errors) {
+            std::fprintf(stderr, "udpnotif-recv: %s\n", e.to_string().c_str());
+        }
+        std::fprintf(stderr,
+                     "udpnotif-recv: %zu configuration problem(s), nothing started (--help lists "
+                     "the options)\n",
+                     cl.errors.size());
+        return 2;
     }
-    cfg.worker.schema.search_dirs = yang_dirs;
-    const bool latest = profile == "latest";
-    cfg.worker.key.standards_profile = latest ? udpn::key::profile::latest : udpn::key::profile::seed;
-    cfg.worker.envelope.profile =
-        latest ? udpn::envelope::profile::latest : udpn::envelope::profile::seed;
-    cfg.worker.key.distribution = distribution == "topic" ? udpn::key::topic_distribution::topic
-                                                          : udpn::key::topic_distribution::subject;
+    switch (cl.cmd) {
+    case udpn::config::command::help: std::fputs(cl.help.c_str(), stdout); return 0;
+    case udpn::config::command::print_config:
+        std::fputs(udpn::config::to_toml(cl.config).c_str(), stdout);
+        return 0;
+    case udpn::config::command::check:
+    case udpn::config::command::run: break;
+    }
+    const udpn::config::receiver_config& rc = cl.config;
+    {
+        udpn::log::log_config lc;
+        (void)udpn::log::parse_level(udpn::config::to_string(rc.log.level), lc.min_level);
+        (void)udpn::log::parse_format(udpn::config::to_string(rc.log.format), lc.line_format);
+        udpn::log::configure(lc);
+    }
+    for (const udpn::config::problem& w : cl.warnings) {
+        udpn::log::warn("config", w.to_string());
+    }
+    if (cl.cmd == udpn::config::command::check) {
+        std::printf("udpnotif-recv: the configuration is valid\n");
+        return 0;
+    }
+    const udpn::pipeline::pipeline_config& cfg = rc.pipeline;
+    const bool null_sink = udpn::kafka::is_null(cfg.kafka);
+    const udpn::metrics::process_info info{udpn::metrics::build_version(),
+                                           udpn::metrics::unix_seconds_now()};
 
     struct sigaction sa{};
     sa.sa_handler = on_signal;
@@ -176,53 +192,75 @@ int main(int argc, char** argv)
     sigaction(SIGTERM, &sa, nullptr);
 
     std::unique_ptr<udpn::pipeline::pipeline> p;
+    std::unique_ptr<udpn::metrics::http_server> http; // declared after p: destroyed first
     try {
         p = std::make_unique<udpn::pipeline::pipeline>(cfg);
+        if (!rc.metrics.listen.empty()) {
+            udpn::pipeline::pipeline* pp = p.get();
+            http = std::make_unique<udpn::metrics::http_server>(
+                rc.metrics.listen,
+                [pp, &info] {
+                    return udpn::metrics::render_receiver_metrics(pp->per_thread_stats(), info);
+                },
+                [pp] { return udpn::metrics::pipeline_health(pp->per_thread_stats()); });
+        }
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "udpnotif-recv: start-up failed: %s\n", e.what());
+        udpn::log::error("main", "start-up failed", {{"error", e.what()}});
         return 1;
     }
     if (udpn::kafka::is_embedded(cfg.kafka)) {
         std::printf("embedded kafka bootstrap: %s\n", p->bootstrap_servers().c_str());
+    } else if (null_sink) {
+        std::printf("kafka: null sink (records are counted, not produced)\n");
     }
-    std::printf("listening on %s port %u, %u rx thread(s), %u worker(s)\n", cfg.address.c_str(),
-                static_cast<unsigned>(p->local_port()), cfg.n_rx, cfg.n_workers);
+    std::printf("listening on %s port %u, %u rx thread(s), %u worker(s), %u producer(s)\n",
+                cfg.address.c_str(), static_cast<unsigned>(p->local_port()), cfg.n_rx,
+                cfg.n_workers, cfg.n_producers);
+    if (http) {
+        http->start();
+        std::printf("metrics on http://%s/metrics\n", http->address().c_str());
+    }
     std::fflush(stdout);
     p->start();
+    udpn::log::info("main", "started",
+                    {{"port", static_cast<unsigned>(p->local_port())},
+                     {"rx_threads", cfg.n_rx},
+                     {"workers", cfg.n_workers},
+                     {"producers", cfg.n_producers},
+                     {"kafka", p->bootstrap_servers()},
+                     {"metrics", http ? http->address() : std::string("off")}});
+    warn_rcvbuf(*p);
 
-    using clock = std::chrono::steady_clock;
-    const auto t0 = clock::now();
-    auto last = t0;
-    auto prev = p->stats();
+    const double duration_s = rc.duration_s;
+    const double stats_interval_s = rc.stats_interval_s;
+    const std::uint64_t t0 = steady_ns();
+    std::uint64_t last = t0;
+    udpn::metrics::rate_reporter rates(t0);
     while (!g_stop.load(std::memory_order_relaxed)) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        const auto now = clock::now();
-        if (duration_s > 0 && std::chrono::duration<double>(now - t0).count() >= duration_s) {
+        const std::uint64_t now = steady_ns();
+        if (duration_s > 0 && double(now - t0) * 1e-9 >= duration_s) {
             break;
         }
-        const double dt = std::chrono::duration<double>(now - last).count();
-        if (stats_interval_s > 0 && dt >= stats_interval_s) {
-            const auto s = p->stats();
-            const std::uint64_t drops = s.truncated + s.not_allowed + s.header_invalid +
-                                        s.reassembly_dropped + s.expired + s.pool_exhausted +
-                                        s.oversize + s.queue_full_drops + s.kernel_drops +
-                                        s.undecodable + s.envelope_failed +
-                                        s.kafka.dropped_total() + s.kafka.failed_total();
-            std::fprintf(stderr,
-                         "udpnotif-recv: %.0f dgram/s %.0f msg/s %.0f rec/s %.0f delivered/s "
-                         "drops=%llu\n",
-                         double(s.datagrams - prev.datagrams) / dt,
-                         double(s.rx_messages - prev.rx_messages) / dt,
-                         double(s.records - prev.records) / dt,
-                         double(s.kafka.delivered - prev.kafka.delivered) / dt,
-                         static_cast<unsigned long long>(drops));
-            prev = s;
+        if (stats_interval_s > 0 && double(now - last) * 1e-9 >= stats_interval_s) {
+            try {
+                (void)rates.report(p->per_thread_stats(), now);
+            } catch (const std::bad_alloc&) {
+                // no rate line this time
+            }
             last = now;
         }
     }
-    std::fprintf(stderr, "udpnotif-recv: stopping\n");
+    udpn::log::info("main", "stopping");
+    if (http) {
+        http->set_stopping(); // /healthz answers 503 while the pipeline drains
+    }
     const udpn::pipeline::stop_report r = p->stop();
-    print_summary(r.final_stats, r);
+    print_summary(r.final_stats, r, null_sink);
+    if (http) {
+        http->stop();
+    }
+    http.reset();
     p.reset();
     return r.undelivered == 0 ? 0 : 2;
 }

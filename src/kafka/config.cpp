@@ -46,10 +46,15 @@ bool is_embedded(const kafka_config& config) noexcept
     return config.brokers == embedded_brokers_value;
 }
 
+bool is_null(const kafka_config& config) noexcept
+{
+    return config.brokers == null_brokers_value;
+}
+
 void validate(const kafka_config& config)
 {
     if (trim(config.brokers).empty()) {
-        fail("brokers", "empty; give host:port[,host:port...] or \"embedded\"");
+        fail("brokers", "empty; give host:port[,host:port...], \"embedded\" or \"null\"");
     }
     if (config.client_id.empty()) {
         fail("client_id", "empty");

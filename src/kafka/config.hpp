@@ -18,6 +18,11 @@ namespace udpn::kafka {
 /// The `brokers` value that starts librdkafka's mock cluster in-process (the default).
 inline constexpr std::string_view embedded_brokers_value = "embedded";
 
+/// The `brokers` value of the null sink: the pipeline runs without Kafka (no producer, no
+/// embedded cluster); its producer threads count each record and its bytes and drop it. For
+/// load benchmarks of the receiver alone.
+inline constexpr std::string_view null_brokers_value = "null";
+
 /// One librdkafka configuration property, `name=value`.
 struct property {
     /// librdkafka property name, e.g. `security.protocol` (CONFIGURATION.md of librdkafka).
@@ -40,8 +45,9 @@ enum class topic_kind : std::uint8_t {
 /// Configuration of the Kafka side: one struct for the embedded cluster, every producer and
 /// topic creation. Copied into each component at construction.
 struct kafka_config {
-    /// Bootstrap servers (`host:port[,host:port...]`) of a real cluster, or `embedded` (the
-    /// default) to start librdkafka's mock cluster in this process, for demos and tests.
+    /// Bootstrap servers (`host:port[,host:port...]`) of a real cluster, `embedded` (the
+    /// default) to start librdkafka's mock cluster in this process, for demos and tests, or
+    /// `null` for the null sink (records counted and dropped, no Kafka at all; benchmarks).
     std::string brokers{embedded_brokers_value};
     /// librdkafka `client.id`, shown in broker logs and quotas.
     std::string client_id = "udpnotif-receiver";
@@ -110,6 +116,10 @@ struct kafka_config {
 
 /// True when \p config asks for the in-process mock cluster. Thread: any.
 [[nodiscard]] bool is_embedded(const kafka_config& config) noexcept;
+
+/// True when \p config asks for the null sink (brokers = `null`): no Kafka client is made;
+/// kafka::producer refuses such a config. Thread: any.
+[[nodiscard]] bool is_null(const kafka_config& config) noexcept;
 
 /// Checks the fields that librdkafka does not check itself (ranges of our own knobs, empty
 /// names). Throws startup_error naming the field. Thread: start-up.

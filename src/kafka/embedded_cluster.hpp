@@ -8,8 +8,11 @@
 /// here: the mock API accepts topic names and partition counts that Kafka would refuse (so
 /// create_topic() checks them first); it ignores the replication factor (every broker is a
 /// replica); topics auto-created by a client's metadata request get 4 partitions; and a mock
-/// API call (topic create, broker down/up, error injection) takes up to ~1 s about one time in
-/// three, because the mock thread misses the wake-up and serves it at its next 1 s tick.
+/// API call (topic create, broker down/up, error injection) made right after another one
+/// takes ~1 s about one time in three: the mock thread drains its wake-up pipe after serving
+/// its request queue, so a request queued in between waits for its next 1 s poll timeout.
+/// create_topic() avoids that by waking the mock thread (a connection attempt on a broker's
+/// socket) while its call is outstanding; the other mock API calls (tests) still see it.
 #pragma once
 
 #include "kafka/errors.hpp"
@@ -31,7 +34,9 @@ class embedded_cluster {
     /// Starts \p n_brokers (1..64) mock brokers. Throws startup_error when librdkafka cannot
     /// create the client handle or the cluster. Thread: start-up.
     explicit embedded_cluster(int n_brokers = 1);
-    /// Stops the brokers (connected clients see the cluster go down). Thread: the owner.
+    /// Stops the brokers (connected clients see the cluster go down). Takes ~1 s one time in
+    /// three or so (librdkafka 2.0.2: the mock's internal broker thread sleeps out a 1 s
+    /// timeout before it sees the terminate request). Thread: the owner.
     ~embedded_cluster();
     embedded_cluster(const embedded_cluster&) = delete;
     embedded_cluster& operator=(const embedded_cluster&) = delete;
@@ -47,7 +52,8 @@ class embedded_cluster {
     /// replicas (capped at n_brokers(); < 1 means 1). An existing topic keeps its partition
     /// count and yields topic_status::exists. invalid_name / invalid_partitions when Kafka
     /// would refuse them. Blocks: a request to the mock cluster's thread, usually well under a
-    /// millisecond, sometimes up to ~1 s (see the file comment).
+    /// millisecond; a helper thread wakes the mock thread every 2 ms while it is outstanding
+    /// (see the file comment), so a few milliseconds at worst instead of ~1 s.
     /// Thread: any (the mock cluster serializes its requests).
     [[nodiscard]] topic_status create_topic(std::string_view name, int n_partitions,
                                             int replication_factor = 1) noexcept;

@@ -45,6 +45,10 @@ produce_status produce_status_of(rd_kafka_resp_err_t err) noexcept
 producer::producer(const kafka_config& config, embedded_cluster* cluster) : _config(config)
 {
     validate(_config);
+    if (is_null(_config)) {
+        throw startup_error("brokers", "kafka: brokers = \"null\" is the null sink: it has no "
+                                       "producer (the pipeline counts and drops the records)");
+    }
     if (is_embedded(_config)) {
         if (cluster == nullptr) {
             throw startup_error("brokers", "kafka: brokers = \"embedded\" but no embedded "

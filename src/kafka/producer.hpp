@@ -70,7 +70,8 @@ class producer {
     /// Builds the producer: validate(config), then every property of
     /// librdkafka_properties() set with rd_kafka_conf_set (`@FILE` values read then), then
     /// rd_kafka_new. \p cluster is the embedded cluster to use when is_embedded(config)
-    /// (required then; ignored for a real cluster). Throws startup_error whose what() names
+    /// (required then; ignored for a real cluster). A null-sink config (is_null()) is refused
+    /// with startup_error. Throws startup_error whose what() names
     /// the property librdkafka rejected (and the kafka_config field it came from), with
     /// librdkafka's reason; secret values are never printed. Connects lazily: a cluster that
     /// is down shows up as delivery failures, not here. Thread: start-up.
@@ -122,11 +123,12 @@ class producer {
     /// waiting up to admin_timeout_ms; not_attempted when create_topics is off. An existing
     /// topic is left as it is (topic_status::exists). Counted in topics_created /
     /// topic_create_failed. Also takes the topic's handle (counted against max_topics), so
-    /// its first record does not try again. Blocks (embedded: up to ~1 s, a mock cluster
-    /// quirk; real cluster: up to admin_timeout_ms): call it when a topic becomes known
-    /// (subscription start), not per record. librdkafka 2.0.2 against the mock cluster used
-    /// as an external cluster (udpnotif-broker): CreateTopics is not answered, so this
-    /// returns timed_out after admin_timeout_ms; set create_topics = false there.
+    /// its first record does not try again. Blocks (embedded: about a millisecond, see
+    /// embedded_cluster::create_topic(); real cluster: up to admin_timeout_ms): call it when a
+    /// topic becomes known (subscription start), not per record. librdkafka 2.0.2 against the
+    /// mock cluster used as an external cluster (udpnotif-broker): CreateTopics is not
+    /// answered, so this returns timed_out after admin_timeout_ms; set create_topics = false
+    /// there.
     /// Thread: the producer thread.
     [[nodiscard]] topic_status ensure_topic(std::string_view topic,
                                             topic_kind kind = topic_kind::data) noexcept;

@@ -1,9 +1,9 @@
 /// \file
 /// Configuration of the receiver pipeline (DESIGN.md §2): RX threads (kernel sockets with
-/// SO_REUSEPORT), bounded queues RX -> worker and worker -> RX (buffer return), worker threads
-/// each with its own Kafka producer (one producer per worker shard), CPU pinning and the stop
-/// timeouts. Plain data with in-class defaults (STYLE.md §4 rule 10); validate() once at
-/// start-up.
+/// SO_REUSEPORT), bounded queues RX -> worker and worker -> RX (buffer return), worker threads,
+/// record slots and bounded queues worker -> producer thread, producer threads each with its
+/// own Kafka producer (or the null sink), CPU pinning and the stop timeouts. Plain data with
+/// in-class defaults (STYLE.md §4 rule 10); validate() once at start-up.
 #pragma once
 
 #include "input/config.hpp"
@@ -26,7 +26,7 @@ struct pipeline_config {
     std::uint16_t port = 0;
     /// RX threads, each with its own socket, reassembly table and buffer pool. 1..64.
     std::uint32_t n_rx = 1;
-    /// Worker threads, each with its own worker::stage and kafka::producer. 1..256. All
+    /// Worker threads, each with its own worker::stage and record slots. 1..256. All
     /// messages of one exporter address go to worker hash(address) % n_workers.
     std::uint32_t n_workers = 1;
     /// Capacity (messages) of the queue from one RX thread to one worker. >= 1.
@@ -38,23 +38,33 @@ struct pipeline_config {
     /// unpinned.
     std::vector<int> rx_cpus;
     std::vector<int> worker_cpus;
-    /// Producer threads, each with its own kafka::producer. 1..256. Worker w hands its records
-    /// to producer w % n_producers through a bounded queue (DESIGN.md §2 ring[w -> p]), so all
-    /// records of one exporter go through one producer in order.
+    /// Producer threads, each with its own kafka::producer (none with the null sink,
+    /// kafka.brokers = `null`). 1..256 and at most n_workers (a producer without a worker
+    /// would idle). Worker w hands its records to producer w % n_producers through a bounded
+    /// queue (DESIGN.md §2 ring[w -> p]), so all records of one exporter go through one
+    /// producer, in order.
     std::uint32_t n_producers = 1;
     /// CPUs to pin producer thread p to (entry p); missing entries or -1: unpinned.
     std::vector<int> producer_cpus;
     /// Record slots of one worker (records copied out of the stage, waiting for or in a
     /// producer thread). When every slot is out the worker waits record_wait_us, then drops
-    /// the record (counted). Memory: slots * (largest record seen), reused. >= 1.
+    /// the record (counted record_slots_exhausted). 1..1048576.
+    /// Memory: a slot keeps the capacity of its strings (topic, key, value, headers) from one
+    /// record to the next, so steady state does not allocate. A slot whose value or key grew
+    /// past 64 KiB gives that memory back when its worker next takes it, so idle slots retain
+    /// at most record_slots * ~64 KiB per worker; records larger than 64 KiB cost one
+    /// allocation each, and while in flight at most record_slots * the largest record
+    /// (envelope max_output_bytes, or the largest RX buffer class for dead letters).
     std::size_t record_slots = 4096;
     /// How long a worker waits for a free record slot before it drops the record,
-    /// microseconds. 0 = drop at once.
+    /// microseconds (yielding; it serves nothing else meanwhile, so its queues fill and RX
+    /// backpressure takes over). 0 = drop at once.
     std::uint32_t record_wait_us = 100'000;
     /// At stop: longest time the workers spend emptying their queues, milliseconds.
     std::uint32_t drain_timeout_ms = 10'000;
-    /// At stop: longest time each producer waits for outstanding deliveries, milliseconds.
-    /// What is still undelivered afterwards is purged and reported.
+    /// At stop: longest time each producer waits for outstanding deliveries (after its record
+    /// queue is empty), milliseconds. What is still undelivered afterwards is purged and
+    /// reported.
     std::uint32_t flush_timeout_ms = 10'000;
     /// RX path of every RX thread (owner_id is set per thread).
     input::rx_path_config rx;
@@ -65,7 +75,8 @@ struct pipeline_config {
     input::rx_loop_config rx_loop;
     /// Every worker stage (one shared schema context is built from worker.schema).
     worker::worker_config worker;
-    /// Every producer. kafka.content_type is ignored: the worker stage sets the header.
+    /// Every producer (`null`: the null sink, no Kafka). kafka.content_type is ignored: the
+    /// worker stage sets the header.
     kafka::kafka_config kafka;
 };
 

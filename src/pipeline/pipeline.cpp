@@ -1,3 +1,9 @@
+// The pipeline's threads and queues (see pipeline.hpp for the picture). Which library does
+// what: oneTBB concurrent_bounded_queue for every queue (RX -> worker, buffer returns,
+// worker -> producer records, free record slots): bounded, FIFO per pushing thread, try_push /
+// try_pop only, so no thread ever blocks inside a queue; waits are bounded loops here.
+// Counters have one writer (their thread) and are copied into a snapshot under a mutex at most
+// once per millisecond (publish()); readers take the snapshots.
 #include "pipeline/pipeline.hpp"
 
 #include "input/buffer_pool.hpp"
@@ -15,13 +21,17 @@
 #include "worker/record.hpp"
 #include "worker/stage.hpp"
 
+#include <oneapi/tbb/cache_aligned_allocator.h>
 #include <oneapi/tbb/concurrent_queue.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <thread>
@@ -30,7 +40,82 @@ namespace udpn::pipeline {
 
 namespace {
 
-using buffer_queue = tbb::concurrent_bounded_queue<input::message_buffer*>;
+#if defined(__SANITIZE_THREAD__)
+// ThreadSanitizer builds: the queues' pages come from operator new, which TSan sees. oneTBB's
+// cache_aligned_allocator takes them from libtbbmalloc (scalable_aligned_malloc), which TSan
+// does not see: a page freed by the popping thread and handed out again, at the same address,
+// to a pushing thread reads as a data race between the two (measured: reports in
+// micro_queue::push / micro_queue_pop_finalizer on every queue family of this file).
+template <typename T> using queue_allocator = std::allocator<T>;
+#else
+template <typename T> using queue_allocator = tbb::cache_aligned_allocator<T>;
+#endif
+
+/// The library queue of every hand-off in this file (bounded; try_push / try_pop only).
+template <typename T> using bounded_queue = tbb::concurrent_bounded_queue<T, queue_allocator<T>>;
+
+using buffer_queue = bounded_queue<input::message_buffer*>;
+
+/// A slot's value or key whose capacity grew past this is given back to the allocator when its
+/// worker next takes the slot (see pipeline_config::record_slots).
+constexpr std::size_t slot_keep_bytes = std::size_t{64} << 10;
+
+/// Records a producer thread takes from its queue per burst (one poll(0) per burst).
+constexpr std::size_t producer_burst = 64;
+
+/// How long an idle worker (nothing in its queues) or an idle null-sink producer sleeps; an
+/// idle Kafka producer waits in poll(1) instead. Bounds the latency a quiet pipeline adds.
+constexpr auto idle_wait = std::chrono::milliseconds(1);
+
+/// One record copied out of a stage (its views die at the next process()). Owned by one worker
+/// for ever; lent to a producer thread between the push into the producer's queue and the
+/// return into `home`. Strings keep their capacity between records (no allocation in steady
+/// state).
+struct record_slot {
+    /// Headers kept per record; more are not copied (a stage emits at most two).
+    static constexpr std::size_t max_headers = 8;
+    std::string topic;
+    bool has_key = false;
+    std::string key;
+    std::string value;
+    std::array<std::string, max_headers> header_names;
+    std::array<std::string, max_headers> header_values;
+    std::size_t n_headers = 0;
+    bounded_queue<record_slot*>* home = nullptr; ///< the owning worker's free-slot queue
+
+    /// Copies \p r in (a value or key above slot_keep_bytes from an earlier record is freed
+    /// first). @return false when memory ran out; the slot then holds nothing useful.
+    /// Thread: the owning worker.
+    bool assign(const worker::record& r) noexcept
+    {
+        try {
+            shrink_if_big(key);
+            shrink_if_big(value);
+            topic.assign(r.topic);
+            has_key = r.has_key;
+            key.assign(r.has_key ? r.key : std::string_view{});
+            value.assign(r.value);
+            n_headers = std::min(r.headers.size(), max_headers);
+            for (std::size_t i = 0; i < n_headers; ++i) {
+                header_names[i].assign(r.headers[i].name);
+                header_values[i].assign(r.headers[i].value);
+            }
+            return true;
+        } catch (const std::bad_alloc&) {
+            return false;
+        }
+    }
+
+  private:
+    static void shrink_if_big(std::string& s) noexcept
+    {
+        if (s.capacity() > slot_keep_bytes) {
+            std::string().swap(s);
+        }
+    }
+};
+
+using slot_queue = bounded_queue<record_slot*>;
 
 /// A counter with one writer (its thread) and any reader.
 struct live_counter {
@@ -73,6 +158,15 @@ std::vector<std::string> validate(const pipeline_config& cfg)
     if (cfg.worker_queue_capacity < 1) {
         problems.emplace_back("worker queue capacity must be >= 1");
     }
+    if (cfg.n_producers < 1 || cfg.n_producers > 256) {
+        problems.emplace_back("producer threads must be 1..256");
+    } else if (cfg.n_producers > cfg.n_workers) {
+        problems.emplace_back("producer threads must not outnumber workers (a producer takes "
+                              "the records of workers p, p + producers, ...)");
+    }
+    if (cfg.record_slots < 1 || cfg.record_slots > (std::size_t{1} << 20)) {
+        problems.emplace_back("record slots per worker must be 1..1048576");
+    }
     if (cfg.address.empty()) {
         problems.emplace_back("listen address must not be empty");
     }
@@ -85,7 +179,7 @@ std::vector<std::string> validate(const pipeline_config& cfg)
 /// Objects every thread shares: the schema context and the embedded cluster.
 struct pipeline::shared {
     std::unique_ptr<key::schema_context> schema;
-    std::unique_ptr<kafka::embedded_cluster> cluster;
+    std::unique_ptr<kafka::embedded_cluster> cluster; ///< only when kafka.brokers = embedded
     /// queues[rx * n_workers + w]: RX thread rx -> worker w.
     std::vector<std::unique_ptr<buffer_queue>> queues;
 };
@@ -168,59 +262,77 @@ struct pipeline::rx_unit {
     }
 };
 
-/// Turns the stage's records into produce() calls on this worker's producer.
-class producing_sink final : public worker::record_sink {
-public:
-    explicit producing_sink(kafka::producer& p) : _producer(p) {}
-    void on_record(const worker::record& r) noexcept override
-    {
-        std::array<kafka::header, 8> headers{};
-        const std::size_t n = std::min(r.headers.size(), headers.size());
-        for (std::size_t i = 0; i < n; ++i) {
-            headers[i] = {r.headers[i].name, kafka::as_bytes(r.headers[i].value)};
-        }
-        std::optional<byte_span> key;
-        if (r.has_key) {
-            key = kafka::as_bytes(r.key);
-        }
-        (void)_producer.produce(r.topic, key, kafka::as_bytes(r.value),
-                                std::span<const kafka::header>(headers.data(), n));
-        // a refused record is counted in the producer's stats (dropped by verdict)
-    }
-
-private:
-    kafka::producer& _producer;
-};
-
-/// One worker thread's objects.
-struct pipeline::worker_unit {
-    worker_unit(const pipeline_config& cfg, const key::schema_context& schema,
-                kafka::embedded_cluster* cluster, std::uint32_t index)
-        : stage(cfg.worker, schema), producer(kafka_config(cfg), cluster), sink(producer),
+/// One worker thread's objects. It is the sink of its own stage: each record is copied into a
+/// free slot and handed to its producer thread.
+struct pipeline::worker_unit final : worker::record_sink {
+    worker_unit(const pipeline_config& cfg, const key::schema_context& schema, std::uint32_t index)
+        : stage(cfg.worker, schema), slots(std::make_unique<record_slot[]>(cfg.record_slots)),
+          slot_wait_ns(std::uint64_t{cfg.record_wait_us} * 1000), n_slots(cfg.record_slots),
           id(index)
     {
+        free_slots.set_capacity(static_cast<std::ptrdiff_t>(cfg.record_slots));
+        for (std::size_t i = 0; i < cfg.record_slots; ++i) {
+            slots[i].home = &free_slots;
+            (void)free_slots.try_push(&slots[i]); // capacity == number of slots
+        }
     }
-    static kafka::kafka_config kafka_config(const pipeline_config& cfg)
+
+    /// Copies \p r into a free slot and queues it to this worker's producer; without a free
+    /// slot, waits up to slot_wait_ns (yielding, serving nothing else), then drops it, counted.
+    /// Thread: the worker.
+    void on_record(const worker::record& r) noexcept override
     {
-        kafka::kafka_config k = cfg.kafka;
-        k.content_type.clear(); // the stage adds content-type itself
-        return k;
+        record_slot* slot = nullptr;
+        if (!free_slots.try_pop(slot)) {
+            ++record_waits;
+            if (slot_wait_ns > 0) {
+                const std::uint64_t deadline = input::monotonic_ns() + slot_wait_ns;
+                do {
+                    std::this_thread::yield();
+                    if (free_slots.try_pop(slot)) {
+                        break;
+                    }
+                    publish(false); // a long wait shows in the metrics while it lasts
+                } while (input::monotonic_ns() < deadline);
+            }
+            if (slot == nullptr) {
+                ++record_slots_exhausted;
+                return;
+            }
+        }
+        if (!slot->assign(r)) {
+            ++record_copy_failed;
+            (void)free_slots.try_push(slot); // it came from there: room for it
+            return;
+        }
+        // Cannot fail: the producer's queue holds every slot of every worker it serves. Were
+        // it to, the record is dropped and counted, and the slot kept.
+        if (!to_producer->try_push(slot)) {
+            ++record_slots_exhausted;
+            (void)free_slots.try_push(slot);
+        }
     }
 
     worker::stage stage;
-    kafka::producer producer;
-    producing_sink sink;
+    std::unique_ptr<record_slot[]> slots; ///< fixed: the queues hold pointers into it
+    slot_queue free_slots;                ///< slots back from the producer, ready for reuse
+    slot_queue* to_producer = nullptr;    ///< queue of producer id % n_producers
+    std::uint64_t slot_wait_ns = 0;
+    std::size_t n_slots = 0;
     std::uint32_t id = 0;
     std::vector<buffer_queue*> inbound; ///< one per RX thread
     std::thread thread;
-    std::uint64_t return_failed = 0; ///< the worker thread's own counter
+    std::uint64_t return_failed = 0; ///< the worker thread's own counters
+    std::uint64_t record_slots_exhausted = 0;
+    std::uint64_t record_waits = 0;
+    std::uint64_t record_copy_failed = 0;
     std::uint64_t next_publish_ns = 0;
     mutable std::mutex published_mutex;
     worker_thread_stats published; ///< guarded by published_mutex
-    live_counter drained, left, undelivered; ///< written once, at the end of the thread
+    live_counter drained, left;    ///< written once, at the end of the thread
 
     /// Copies the stage's counters into `published`, at most once per publish_interval_ns
-    /// unless \p force. Thread: the worker thread.
+    /// unless \p force. Thread: the worker thread (or control after the join).
     void publish(bool force) noexcept
     {
         const std::uint64_t now = input::monotonic_ns();
@@ -242,10 +354,88 @@ struct pipeline::worker_unit {
             s.queued += queue_depth(*q);
         }
         s.return_failed = return_failed;
+        s.record_slots_exhausted = record_slots_exhausted;
+        s.record_waits = record_waits;
+        s.record_copy_failed = record_copy_failed;
+        const std::uint64_t free = queue_depth(free_slots);
+        s.slots_in_use = n_slots > free ? n_slots - free : 0;
         const std::lock_guard lock(published_mutex);
         published = s;
     }
     [[nodiscard]] worker_thread_stats snapshot() const
+    {
+        const std::lock_guard lock(published_mutex);
+        return published;
+    }
+};
+
+/// One producer thread's objects: its kafka::producer (none for the null sink) and the queue
+/// its workers fill.
+struct pipeline::producer_unit {
+    producer_unit(const pipeline_config& cfg, kafka::embedded_cluster* cluster, std::uint32_t index)
+        : id(index)
+    {
+        if (!kafka::is_null(cfg.kafka)) {
+            kafka::kafka_config k = cfg.kafka;
+            k.content_type.clear(); // the stage adds content-type itself
+            producer = std::make_unique<kafka::producer>(k, cluster);
+        }
+    }
+
+    /// Produces (or, null sink, counts) the record in \p slot. Thread: the producer thread.
+    void handle(const record_slot& slot) noexcept
+    {
+        if (!producer) {
+            ++null_records;
+            null_bytes += slot.key.size() + slot.value.size();
+            return;
+        }
+        std::array<kafka::header, record_slot::max_headers> headers{};
+        for (std::size_t i = 0; i < slot.n_headers; ++i) {
+            headers[i] = {slot.header_names[i], kafka::as_bytes(slot.header_values[i])};
+        }
+        std::optional<byte_span> key;
+        if (slot.has_key) {
+            key = kafka::as_bytes(slot.key);
+        }
+        (void)producer->produce(slot.topic, key, kafka::as_bytes(slot.value),
+                                std::span<const kafka::header>(headers.data(), slot.n_headers));
+        // a refused record is counted in the producer's stats (dropped by verdict)
+    }
+
+    std::unique_ptr<kafka::producer> producer; ///< nullptr: the null sink
+    slot_queue records;                        ///< from workers id, id + P, ...
+    std::uint32_t id = 0;
+    std::thread thread;
+    std::uint64_t records_taken = 0; ///< the producer thread's own counters
+    std::uint64_t null_records = 0;
+    std::uint64_t null_bytes = 0;
+    std::uint64_t next_publish_ns = 0;
+    mutable std::mutex published_mutex;
+    producer_thread_stats published; ///< guarded by published_mutex
+    live_counter undelivered;        ///< written once, at the end of the thread
+
+    /// Copies the counters into `published`, at most once per publish_interval_ns unless
+    /// \p force. Thread: the producer thread (or control before start / after the join).
+    void publish(bool force) noexcept
+    {
+        const std::uint64_t now = input::monotonic_ns();
+        if (!force && now < next_publish_ns) {
+            return;
+        }
+        next_publish_ns = now + publish_interval_ns;
+        producer_thread_stats s;
+        if (producer) {
+            s.kafka = producer->stats();
+        }
+        s.records = records_taken;
+        s.queued = queue_depth(records);
+        s.null_records = null_records;
+        s.null_bytes = null_bytes;
+        const std::lock_guard lock(published_mutex);
+        published = s;
+    }
+    [[nodiscard]] producer_thread_stats snapshot() const
     {
         const std::lock_guard lock(published_mutex);
         return published;
@@ -281,13 +471,24 @@ pipeline::pipeline(const pipeline_config& cfg) : _cfg(cfg), _shared(std::make_un
         _shared->cluster = std::make_unique<kafka::embedded_cluster>(_cfg.kafka.embedded_brokers);
         _bootstrap = _shared->cluster->bootstrap_servers();
     } else {
-        _bootstrap = _cfg.kafka.brokers;
+        _bootstrap = _cfg.kafka.brokers; // a real cluster, or "null" (the null sink)
+    }
+    // Producer p serves workers p, p + P, ...; its queue holds all their slots, so a worker's
+    // push never finds it full.
+    for (std::uint32_t p = 0; p < _cfg.n_producers; ++p) {
+        auto unit = std::make_unique<producer_unit>(_cfg, _shared->cluster.get(), p);
+        const std::size_t n_workers_served =
+            (_cfg.n_workers - p + _cfg.n_producers - 1) / _cfg.n_producers;
+        unit->records.set_capacity(
+            static_cast<std::ptrdiff_t>(n_workers_served * _cfg.record_slots));
+        _producers.push_back(std::move(unit));
     }
     for (std::uint32_t w = 0; w < _cfg.n_workers; ++w) {
-        auto unit = std::make_unique<worker_unit>(_cfg, *_shared->schema, _shared->cluster.get(), w);
+        auto unit = std::make_unique<worker_unit>(_cfg, *_shared->schema, w);
         for (std::uint32_t r = 0; r < _cfg.n_rx; ++r) {
             unit->inbound.push_back(_shared->queues[std::size_t{r} * _cfg.n_workers + w].get());
         }
+        unit->to_producer = &_producers[w % _cfg.n_producers]->records;
         _workers.push_back(std::move(unit));
     }
 }
@@ -297,7 +498,8 @@ pipeline::~pipeline()
     if (_started && !_stopped) {
         (void)stop();
     }
-    _workers.clear(); // producers before the embedded cluster
+    _workers.clear();
+    _producers.clear(); // kafka producers before the embedded cluster
     _shared->cluster.reset();
 }
 
@@ -307,6 +509,10 @@ void pipeline::start()
         return;
     }
     _started = true;
+    for (auto& p : _producers) {
+        producer_unit* unit = p.get();
+        unit->thread = std::thread([this, unit] { run_producer(*unit); });
+    }
     for (auto& w : _workers) {
         worker_unit* unit = w.get();
         unit->thread = std::thread([this, unit] { run_worker(*unit); });
@@ -376,7 +582,7 @@ void pipeline::run_worker(worker_unit& w) noexcept
         msg.media_type = m->meta.media_type;
         msg.s_flag = m->meta.s_flag;
         msg.collection_time_ns = static_cast<std::int64_t>(m->meta.collection_wall_ns);
-        (void)w.stage.process(msg, w.sink);
+        (void)w.stage.process(msg, w); // the record (if any) is copied into a slot
         if (!_rx[m->owner_id()]->returns.try_push(m)) {
             ++w.return_failed; // cannot happen: the return queue holds the whole pool
         }
@@ -395,24 +601,21 @@ void pipeline::run_worker(worker_unit& w) noexcept
     };
     std::uint64_t passes = 0;
     while (!_worker_stop.load(std::memory_order_acquire)) {
-        const std::size_t n = pass();
-        if (n == 0) {
-            w.producer.poll(1); // idle: wait up to 1 ms for delivery reports
-        } else {
-            w.producer.poll(0);
-        }
-        if ((++passes & 15u) == 0) {
+        if (pass() == 0) {
+            w.publish(false);
+            std::this_thread::sleep_for(idle_wait);
+        } else if ((++passes & 15u) == 0) {
             w.publish(false);
         }
     }
-    // RX is stopped and joined: empty the queues (bounded), then flush.
+    // RX is stopped and joined: empty the queues (bounded). The producers still run, so
+    // slots keep coming back.
     const std::uint64_t deadline =
         input::monotonic_ns() + std::uint64_t{_cfg.drain_timeout_ms} * 1'000'000;
     std::uint64_t drained = 0;
     for (;;) {
         const std::size_t n = pass();
         drained += n;
-        w.producer.poll(0);
         if (n == 0 || input::monotonic_ns() >= deadline) {
             break;
         }
@@ -427,15 +630,62 @@ void pipeline::run_worker(worker_unit& w) noexcept
             }
         }
     }
-    const std::size_t undelivered =
-        w.producer.flush(std::chrono::milliseconds(_cfg.flush_timeout_ms));
-    if (undelivered > 0) {
-        w.producer.purge(); // counted as delivery_error::purged
-    }
     w.drained.set(drained);
     w.left.set(left);
-    w.undelivered.set(undelivered);
     w.publish(true);
+}
+
+void pipeline::run_producer(producer_unit& p) noexcept
+{
+    const int cpu = cpu_at(_cfg.producer_cpus, p.id);
+    if (cpu >= 0) {
+        (void)input::pin_current_thread(cpu);
+    }
+    const std::string name = "udpn-pr" + std::to_string(p.id);
+    (void)input::name_current_thread(name.c_str());
+
+    kafka::producer* const producer = p.producer.get();
+    std::array<record_slot*, producer_burst> burst{};
+    for (;;) {
+        // Read before the queue: once it is set, the workers are joined and nothing more
+        // arrives, so an empty queue after it means done.
+        const bool stopping = _producer_stop.load(std::memory_order_acquire);
+        if (_gate != nullptr) {
+            _gate(_gate_context, p.id);
+        }
+        std::size_t n = 0;
+        while (n < burst.size() && p.records.try_pop(burst[n])) {
+            ++n;
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            record_slot* slot = burst[i];
+            p.handle(*slot);
+            // Cannot fail: the free queue holds all of its worker's slots. (A lost slot would
+            // show as slots_in_use staying above 0.)
+            (void)slot->home->try_push(slot);
+        }
+        p.records_taken += n;
+        if (producer != nullptr) {
+            // after a burst: serve delivery reports; idle: wait up to 1 ms for them
+            (void)producer->poll(n > 0 ? 0 : 1);
+        } else if (n == 0 && !stopping) {
+            std::this_thread::sleep_for(idle_wait);
+        }
+        p.publish(false);
+        if (n == 0 && stopping) {
+            break;
+        }
+    }
+    // The queue is empty and stays so: flush, then purge what did not make it.
+    std::size_t undelivered = 0;
+    if (producer != nullptr) {
+        undelivered = producer->flush(std::chrono::milliseconds(_cfg.flush_timeout_ms));
+        if (undelivered > 0) {
+            producer->purge(); // counted as delivery_error::purged
+        }
+    }
+    p.undelivered.set(undelivered);
+    p.publish(true);
 }
 
 stop_report pipeline::stop()
@@ -456,15 +706,26 @@ stop_report pipeline::stop()
             w->thread.join();
         }
     }
-    // every thread is joined: give the last returned buffers back to their pools
+    // The workers are joined: the producers empty their queues, flush and end.
+    _producer_stop.store(true, std::memory_order_release);
+    for (auto& p : _producers) {
+        if (p->thread.joinable()) {
+            p->thread.join();
+        }
+    }
+    // every thread is joined: give the last returned buffers back to their pools, and show
+    // the slots that came back after each worker's last snapshot
     for (auto& r : _rx) {
         r->drain_returns();
         r->publish(true);
     }
     for (auto& w : _workers) {
+        w->publish(true);
         _report.drained += w->drained.get();
         _report.left_in_queues += w->left.get();
-        _report.undelivered += w->undelivered.get();
+    }
+    for (auto& p : _producers) {
+        _report.undelivered += p->undelivered.get();
     }
     _report.final_stats = stats();
     return _report;
@@ -478,10 +739,12 @@ thread_stats pipeline::per_thread_stats() const
         t.rx.push_back(r->snapshot());
     }
     t.workers.reserve(_workers.size());
-    t.producers.reserve(_workers.size());
     for (const auto& w : _workers) {
         t.workers.push_back(w->snapshot());
-        t.producers.push_back({w->producer.stats()});
+    }
+    t.producers.reserve(_producers.size());
+    for (const auto& p : _producers) {
+        t.producers.push_back(p->snapshot());
     }
     return t;
 }
@@ -521,8 +784,13 @@ pipeline_stats summarize(const thread_stats& t) noexcept
         s.undecodable += w.stage.of(worker::process_status::undecodable);
         s.envelope_failed += w.stage.of(worker::process_status::envelope_failed);
         s.return_failed += w.return_failed;
+        s.record_drops += w.record_slots_exhausted + w.record_copy_failed;
+        s.record_waits += w.record_waits;
     }
     for (const producer_thread_stats& pt : t.producers) {
+        s.producer_records += pt.records;
+        s.null_records += pt.null_records;
+        s.null_bytes += pt.null_bytes;
         const kafka::producer_stats& p = pt.kafka;
         s.kafka.queued += p.queued;
         s.kafka.queued_bytes += p.queued_bytes;
@@ -545,6 +813,11 @@ pipeline_stats summarize(const thread_stats& t) noexcept
         s.kafka.fatal = s.kafka.fatal || p.fatal;
     }
     return s;
+}
+
+const input::socket_report& pipeline::rx_socket_report(std::uint32_t rx) const
+{
+    return _rx.at(rx)->socket.report();
 }
 
 pipeline_stats pipeline::stats() const noexcept

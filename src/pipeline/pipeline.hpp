@@ -1,19 +1,37 @@
 /// \file
-/// The receiver pipeline of kernel sockets (DESIGN.md §2): N RX threads (udp_socket +
-/// recvmmsg_source + rx_path, run_rx_loop) -> bounded queues (oneTBB
-/// concurrent_bounded_queue, one per RX thread and worker) -> M worker threads, each with its
-/// own worker::stage and kafka::producer (one producer per worker shard) -> Kafka. A message
-/// goes to worker hash(exporter address) % M, so all of one exporter meets one worker (its
-/// subscription table). Buffers go back to the RX thread that owns their pool through one
-/// return queue per RX thread, drained in run_rx_loop's housekeeping hook.
+/// The receiver pipeline of kernel sockets (DESIGN.md §2):
 ///
-/// Backpressure: a full worker queue is retried for queue_full_wait_us, then the message is
-/// dropped (counted; the buffer goes back to its pool). The producer's own queue is bounded
-/// by librdkafka (kafka_config). Nothing grows.
+///     RX thread i (udp_socket + recvmmsg_source + rx_path, run_rx_loop)
+///       -> queue[i -> w] (oneTBB concurrent_bounded_queue of message buffers)
+///     worker thread w (worker::stage: decode, subscriptions, topic + key, envelope)
+///       -> copies each record into one of its record slots
+///       -> queue[p] of producer p = w % P (concurrent_bounded_queue of slots)
+///     producer thread p (kafka::producer: produce() in bursts, poll(0) after a burst, poll(1)
+///       when idle; or the null sink: count and drop) -> the slot back to worker w's free queue
+///
+/// A message goes to worker hash(exporter address) % M, so all of one exporter meets one worker
+/// (its subscription table) and then one producer, in order (per-exporter order end to end:
+/// each queue is FIFO per pushing thread, one producer per worker shard, Kafka keeps order per
+/// partition per producer). Buffers go back to the RX thread that owns their pool through one
+/// return queue per RX thread, drained in run_rx_loop's housekeeping hook; record slots go back
+/// to their worker through one free-slot queue per worker. Nobody frees another thread's memory.
+///
+/// Bounds and backpressure (nothing grows, every drop is counted):
+/// - a full worker queue is retried for queue_full_wait_us, then the message is dropped
+///   (queue_full_drops; the buffer goes back to its pool);
+/// - a worker owns record_slots slots; with every slot out it waits up to record_wait_us
+///   (record_waits), then drops the record (record_slots_exhausted);
+/// - queue[p] holds at most the slots of its workers, so a push into it never fails;
+/// - librdkafka's own queue is bounded by kafka_config (queue.buffering.max.*), full-queue
+///   drops counted in producer_stats::dropped.
+/// Steady state allocates nothing in this code: slots keep their string capacity (see
+/// pipeline_config::record_slots for the memory bound). The oneTBB queues allocate one page per
+/// 32 items through their cache_aligned_allocator; librdkafka allocates per record.
 ///
 /// Shutdown (stop()): RX threads stop and are joined (incomplete segments dropped, counted);
-/// workers empty their queues, then flush their producers (flush_timeout_ms), purging and
-/// reporting what is still undelivered. With a reachable cluster nothing is lost.
+/// workers empty their queues (drain_timeout_ms) and are joined; then producer threads empty
+/// their record queues completely, flush (flush_timeout_ms), and purge and report what is still
+/// undelivered. With a reachable cluster nothing is lost.
 #pragma once
 
 #include "envelope/errors.hpp"
@@ -69,6 +87,13 @@ struct pipeline_stats {
     std::uint64_t undecodable = 0;      ///< dropped: undecodable, no dead-letter topic
     std::uint64_t envelope_failed = 0;  ///< dropped: envelope could not be written
     std::uint64_t return_failed = 0;    ///< buffers that could not be returned (must stay 0)
+    // worker -> producer hand-off
+    std::uint64_t record_drops = 0;     ///< records dropped: no free record slot after the wait
+                                        ///< (or a slot could not hold the record)
+    std::uint64_t record_waits = 0;     ///< records that found every slot of their worker out
+    std::uint64_t producer_records = 0; ///< records the producer threads took from their queues
+    std::uint64_t null_records = 0;     ///< null sink: records counted and dropped
+    std::uint64_t null_bytes = 0;       ///< null sink: their key + value octets
     // producers (summed)
     kafka::producer_stats kafka;
 };
@@ -100,11 +125,22 @@ struct worker_thread_stats {
     subscription::sequence_stats sequences;
     std::uint64_t queued = 0;        ///< gauge: messages waiting in this worker's queues
     std::uint64_t return_failed = 0; ///< buffers that could not be returned (must stay 0)
+    /// Records dropped: every record slot still out after record_wait_us.
+    std::uint64_t record_slots_exhausted = 0;
+    /// Records that found every slot out (each then waited up to record_wait_us).
+    std::uint64_t record_waits = 0;
+    /// Records dropped: copying into a slot failed (out of memory).
+    std::uint64_t record_copy_failed = 0;
+    std::uint64_t slots_in_use = 0; ///< gauge: this worker's slots out (queued or producing)
 };
 
 /// Every counter of one producer thread.
 struct producer_thread_stats {
-    kafka::producer_stats kafka;
+    kafka::producer_stats kafka; ///< all zero with the null sink
+    std::uint64_t records = 0;      ///< records taken from this thread's queue
+    std::uint64_t queued = 0;       ///< gauge: records waiting in this thread's queue
+    std::uint64_t null_records = 0; ///< null sink: records counted and dropped
+    std::uint64_t null_bytes = 0;   ///< null sink: their key + value octets
 };
 
 /// Per-thread counters of the whole pipeline. Thread: any (a copy).
@@ -125,12 +161,17 @@ struct stop_report {
     pipeline_stats final_stats;
 };
 
+/// Test hook: producer thread \p producer calls it before each burst it takes from its queue
+/// (also while draining at stop), so a test can hold a producer back. Must return eventually.
+using producer_gate = void (*)(void* context, std::uint32_t producer) noexcept;
+
 /// Thread: construction, start(), stop() and the destructor on one control thread; stats(),
 /// local_port() and bootstrap_servers() from any thread.
 class pipeline {
 public:
     /// Validates \p cfg, binds every RX socket, builds the buffer pools, queues, the schema
-    /// context, stages, the embedded cluster when kafka.brokers is `embedded`, and producers.
+    /// context, stages, record slots, the embedded cluster when kafka.brokers is `embedded`,
+    /// and one kafka::producer per producer thread (none, and no cluster, with `null`).
     /// @throws std::invalid_argument (bad config, one line per problem), std::system_error
     ///         (socket), key::schema_error (YANG), kafka::startup_error (producer / cluster).
     /// Thread: start-up.
@@ -140,11 +181,21 @@ public:
     pipeline(const pipeline&) = delete;
     pipeline& operator=(const pipeline&) = delete;
 
-    /// Starts the worker threads, then the RX threads. Thread: the control thread, once.
+    /// Starts the producer threads, the worker threads, then the RX threads. Thread: the
+    /// control thread, once.
     void start();
-    /// Stops RX, drains the queues, stops the workers, flushes the producers (see file
-    /// comment). Idempotent: a second call returns the first report. Thread: the control thread.
+    /// Stops RX, drains the worker queues, stops the workers, drains the producer queues,
+    /// flushes the producers (see file comment). Idempotent: a second call returns the first
+    /// report. Thread: the control thread.
     stop_report stop();
+
+    /// Installs \p gate (nullptr: none) for every producer thread. For tests; set it before
+    /// start(). Thread: the control thread.
+    void set_producer_gate(producer_gate gate, void* context) noexcept
+    {
+        _gate = gate;
+        _gate_context = context;
+    }
 
     /// Counters now, summed over the threads (relaxed snapshots). Thread: any.
     [[nodiscard]] pipeline_stats stats() const noexcept;
@@ -153,26 +204,38 @@ public:
     [[nodiscard]] thread_stats per_thread_stats() const;
     /// The UDP port the RX sockets are bound to (the ephemeral one resolved). Thread: any.
     [[nodiscard]] std::uint16_t local_port() const noexcept { return _port; }
-    /// Bootstrap servers the producers use (the embedded cluster's when embedded). Thread: any.
+    /// What RX socket \p rx (0..n_rx-1) ended up with, e.g. the receive buffer the kernel
+    /// granted (udpnotif-recv warns when it is below socket.rcvbuf_bytes). Thread: any.
+    [[nodiscard]] const input::socket_report& rx_socket_report(std::uint32_t rx) const;
+    /// Bootstrap servers the producers use (the embedded cluster's when embedded, `null` for
+    /// the null sink). Thread: any.
     [[nodiscard]] const std::string& bootstrap_servers() const noexcept { return _bootstrap; }
     [[nodiscard]] const pipeline_config& config() const noexcept { return _cfg; }
 
     struct rx_unit;
     struct worker_unit;
+    struct producer_unit;
 
 private:
     void run_rx(rx_unit& rx) noexcept;
     void run_worker(worker_unit& w) noexcept;
+    void run_producer(producer_unit& p) noexcept;
 
     pipeline_config _cfg;
     struct shared;
     std::unique_ptr<shared> _shared;
     std::vector<std::unique_ptr<rx_unit>> _rx;
+    // Producers before workers: destroyed after them (they hold pointers to worker slots) and
+    // before _shared (their kafka::producer before the embedded cluster).
+    std::vector<std::unique_ptr<producer_unit>> _producers;
     std::vector<std::unique_ptr<worker_unit>> _workers;
     std::string _bootstrap;
     std::uint16_t _port = 0;
+    producer_gate _gate = nullptr;
+    void* _gate_context = nullptr;
     std::atomic<bool> _rx_stop{false};
     std::atomic<bool> _worker_stop{false};
+    std::atomic<bool> _producer_stop{false};
     bool _started = false;
     bool _stopped = false;
     stop_report _report;

@@ -1,28 +1,23 @@
 // pipeline tests (suite pipeline): the whole receiver in-process on loopback: two exporters
 // (sockets on 127.0.0.1 and 127.0.0.2) send JSON YANG-Push messages in the envelope form, some
-// segmented, to 2 RX threads and 2 workers; the records are read back from the embedded
-// cluster with a librdkafka consumer and checked against a reference worker::stage. Plus the
-// backpressure path: a full worker queue gives counted drops, not growth. Bounded in time.
-#include "fixtures.hpp"
+// segmented, to 2 RX threads, 2 workers and 1 producer thread; the records are read back from
+// the embedded cluster with a librdkafka consumer and checked against a reference
+// worker::stage. Plus the backpressure path: a full worker queue gives counted drops, not
+// growth. Bounded in time. Producer threads, the null sink and record slots:
+// producer_thread_test.cpp.
 #include "kafka_test_support.hpp"
+#include "pipeline_fixtures.hpp"
 
 #include "key/murmur2.hpp"
 #include "pipeline/pipeline.hpp"
-#include "udpnotif/encoder.hpp"
 #include "worker/stage.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <map>
 #include <set>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,135 +25,12 @@
 namespace {
 
 using namespace udpn;
+using namespace udpn::test;
 using namespace std::chrono_literals;
-
-/// A UDP socket bound to \p address (ephemeral port) that sends to 127.0.0.1:port.
-class exporter_socket {
-public:
-    explicit exporter_socket(const char* address)
-    {
-        _fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-        if (_fd < 0) {
-            throw std::runtime_error("socket");
-        }
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        ::inet_pton(AF_INET, address, &a.sin_addr);
-        if (::bind(_fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-            throw std::runtime_error(std::string("bind ") + address);
-        }
-        socklen_t len = sizeof a;
-        ::getsockname(_fd, reinterpret_cast<sockaddr*>(&a), &len);
-        _local = {net::ip_address::parse(address), ntohs(a.sin_port)};
-    }
-    ~exporter_socket() { ::close(_fd); }
-    exporter_socket(const exporter_socket&) = delete;
-    exporter_socket& operator=(const exporter_socket&) = delete;
-
-    void send(const std::vector<std::uint8_t>& dgram, std::uint16_t port) const
-    {
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(port);
-        ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-        if (::sendto(_fd, dgram.data(), dgram.size(), 0, reinterpret_cast<sockaddr*>(&to),
-                     sizeof to) != static_cast<ssize_t>(dgram.size())) {
-            throw std::runtime_error("sendto");
-        }
-    }
-    [[nodiscard]] const net::endpoint& local() const { return _local; }
-
-private:
-    int _fd = -1;
-    net::endpoint _local;
-};
-
-/// One message to send: its payload and datagrams.
-struct outgoing {
-    std::string payload;
-    std::uint32_t publisher_id = 0;
-    std::uint32_t message_id = 0;
-    std::vector<std::vector<std::uint8_t>> datagrams;
-};
-
-/// subscription-started then \p n push-updates (every 4th one large and segmented).
-std::vector<outgoing> traffic_of(std::string_view hostname, std::uint32_t publisher_id,
-                                 std::size_t n)
-{
-    std::vector<outgoing> out;
-    auto add = [&](std::string payload, bool segmented) {
-        outgoing o;
-        o.payload = std::move(payload);
-        o.publisher_id = publisher_id;
-        o.message_id = static_cast<std::uint32_t>(out.size() + 1);
-        udpnotif::encode_params p;
-        p.publisher_id = o.publisher_id;
-        p.message_id = o.message_id;
-        const auto* bytes = reinterpret_cast<const std::uint8_t*>(o.payload.data());
-        o.datagrams = udpnotif::encode_segments(p, byte_span(bytes, o.payload.size()),
-                                                segmented ? 256 : 65000, segmented);
-        out.push_back(std::move(o));
-    };
-    add(test::in_envelope("ietf-subscribed-notifications:subscription-started",
-                          test::started_1042, 1, hostname),
-        false);
-    for (std::size_t i = 0; i < n; ++i) {
-        const bool big = i % 4 == 3;
-        std::string a = "eth" + std::to_string(i % 7);
-        std::string b = "ge-0/0/" + std::to_string(i % 5);
-        auto contents = big ? test::push_update_contents(1042, {a, b, "lo0", "xe-1/0/0", "et-2/0/1"})
-                            : test::push_update_contents(1042, {a});
-        add(test::in_envelope(test::push_update_name, contents,
-                              static_cast<std::uint32_t>(i + 2), hostname),
-            big);
-    }
-    return out;
-}
-
-worker::worker_config worker_config_for_test()
-{
-    worker::worker_config c;
-    c.key.standards_profile = key::profile::latest;
-    c.key.distribution = key::topic_distribution::topic;
-    c.envelope.profile = envelope::profile::latest;
-    c.schema.search_dirs = {UDPN_YANG_DIR};
-    return c;
-}
-
-/// Copies every record's topic and key.
-class topic_key_sink final : public worker::record_sink {
-public:
-    void on_record(const worker::record& r) noexcept override
-    {
-        items.emplace_back(std::string(r.topic), r.has_key ? std::string(r.key) : std::string());
-    }
-    std::vector<std::pair<std::string, std::string>> items;
-};
-
-template <typename Pred>
-bool wait_until(Pred pred, std::chrono::milliseconds timeout)
-{
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) {
-            return true;
-        }
-        std::this_thread::sleep_for(10ms);
-    }
-    return pred();
-}
 
 TEST(pipeline, two_exporters_end_to_end_no_loss)
 {
-    pipeline::pipeline_config cfg;
-    cfg.address = "127.0.0.1";
-    cfg.port = 0;
-    cfg.n_rx = 2;
-    cfg.n_workers = 2;
-    cfg.rx.pool.classes = {{4096, 512}, {65536, 16}};
-    cfg.worker = worker_config_for_test();
-    cfg.kafka.embedded_partitions = 12;
-    cfg.kafka.linger_ms = 1;
+    const pipeline::pipeline_config cfg = pipeline_config_for_test(2, 2, 1);
 
     pipeline::pipeline p(cfg);
     p.start();
@@ -167,28 +39,13 @@ TEST(pipeline, two_exporters_end_to_end_no_loss)
     exporter_socket e2("127.0.0.2");
     const auto t1 = traffic_of("router-a", 7, 160);
     const auto t2 = traffic_of("router-b", 9, 160);
-
-    std::size_t n_datagrams = 0;
     std::size_t n_segmented = 0;
-    for (std::size_t i = 0; i < std::max(t1.size(), t2.size()); ++i) {
-        for (const auto* t : {&t1, &t2}) {
-            if (i >= t->size()) {
-                continue;
-            }
-            const auto& sock = t == &t1 ? e1 : e2;
-            for (const auto& d : (*t)[i].datagrams) {
-                sock.send(d, p.local_port());
-                ++n_datagrams;
-            }
-            n_segmented += (*t)[i].datagrams.size() > 1 ? 1 : 0;
-        }
-        if (i == 0) {
-            std::this_thread::sleep_for(20ms); // the subscriptions start before their data
-        }
-        if (i % 16 == 15) {
-            std::this_thread::sleep_for(2ms); // stay well inside the socket buffers
+    for (const auto* t : {&t1, &t2}) {
+        for (const auto& o : *t) {
+            n_segmented += o.datagrams.size() > 1 ? 1 : 0;
         }
     }
+    const std::size_t n_datagrams = send_interleaved(e1, t1, e2, t2, p.local_port());
     const std::size_t n_messages = t1.size() + t2.size();
     EXPECT_GT(n_segmented, 50u);
 
@@ -205,19 +62,23 @@ TEST(pipeline, two_exporters_end_to_end_no_loss)
     EXPECT_EQ(s.queue_full_drops, 0u);
     EXPECT_EQ(s.fallback, 0u);
     EXPECT_EQ(s.return_failed, 0u);
+    EXPECT_EQ(s.record_drops, 0u);
+    EXPECT_EQ(s.producer_records, n_messages);
+    EXPECT_EQ(s.null_records, 0u);
     EXPECT_EQ(r.undelivered, 0u);
     EXPECT_EQ(r.left_in_queues, 0u);
 
     // The per-thread counters are the detail of the same totals.
-    const pipeline::thread_stats t = p.per_thread_stats();
-    ASSERT_EQ(t.rx.size(), 2u);
-    ASSERT_EQ(t.workers.size(), 2u);
+    const pipeline::thread_stats per_thread = p.per_thread_stats();
+    ASSERT_EQ(per_thread.rx.size(), 2u);
+    ASSERT_EQ(per_thread.workers.size(), 2u);
+    ASSERT_EQ(per_thread.producers.size(), 1u);
     std::uint64_t accepted = 0;
     std::uint64_t completed = 0;
     std::uint64_t decoded = 0;
     std::uint64_t subscriptions = 0;
     std::uint64_t handed_back = 0;
-    for (const auto& rx : t.rx) {
+    for (const auto& rx : per_thread.rx) {
         accepted += rx.parse.accepted;
         completed += rx.reassembly.count(reassembly::verdict::complete) +
                      rx.reassembly.count(reassembly::verdict::whole);
@@ -225,40 +86,28 @@ TEST(pipeline, two_exporters_end_to_end_no_loss)
         EXPECT_EQ(rx.pool.in_use, 0u);
         EXPECT_EQ(rx.returns_queued, 0u);
     }
-    for (const auto& w : t.workers) {
+    for (const auto& w : per_thread.workers) {
         decoded += w.decode.decoded;
         subscriptions += w.subscriptions.subscriptions;
         EXPECT_EQ(w.queued, 0u);
+        EXPECT_EQ(w.slots_in_use, 0u); // every record slot came back
     }
+    EXPECT_EQ(per_thread.producers[0].records, n_messages); // both workers -> producer 0
+    EXPECT_EQ(per_thread.producers[0].queued, 0u);
     EXPECT_EQ(accepted, n_datagrams);
     EXPECT_EQ(completed, n_messages);
     EXPECT_EQ(handed_back, n_messages);
     EXPECT_EQ(decoded, n_messages);
     EXPECT_EQ(subscriptions, 2u); // one started per exporter
-    EXPECT_EQ(pipeline::summarize(t).records, s.records);
+    EXPECT_EQ(pipeline::summarize(per_thread).records, s.records);
 
     // What a reference stage derives for the same messages (topic, key).
     const key::schema_context schema(cfg.worker.schema);
-    worker::stage ref(cfg.worker, schema);
-    topic_key_sink expected_sink;
-    for (const auto* t : {&t1, &t2}) {
-        const net::endpoint& from = t == &t1 ? e1.local() : e2.local();
-        for (const auto& o : *t) {
-            std::string buf = o.payload;
-            buf.append(64, '\0');
-            worker::message m;
-            m.payload = std::string_view(buf.data(), o.payload.size());
-            m.exporter = from;
-            m.collector = {net::ip_address::parse("127.0.0.1"), p.local_port()};
-            m.publisher_id = o.publisher_id;
-            m.message_id = o.message_id;
-            m.collection_time_ns = 1;
-            (void)ref.process(m, expected_sink);
-        }
-    }
-    ASSERT_EQ(expected_sink.items.size(), n_messages);
+    const auto expected_records =
+        reference_records(cfg, schema, {{&t1, e1.local()}, {&t2, e2.local()}}, p.local_port());
+    ASSERT_EQ(expected_records.size(), n_messages);
     std::map<std::string, std::multiset<std::string>> expected; // topic -> keys
-    for (const auto& [topic, k] : expected_sink.items) {
+    for (const auto& [topic, k] : expected_records) {
         expected[topic].insert(k);
     }
 
@@ -288,17 +137,16 @@ TEST(pipeline, two_exporters_end_to_end_no_loss)
 
 TEST(pipeline, full_worker_queue_drops_are_counted)
 {
-    pipeline::pipeline_config cfg;
-    cfg.address = "127.0.0.1";
-    cfg.n_rx = 1;
-    cfg.n_workers = 1;
+    pipeline::pipeline_config cfg = pipeline_config_for_test(1, 1, 1);
     cfg.worker_queue_capacity = 2;
     cfg.queue_full_wait_us = 0;
     cfg.flush_timeout_ms = 200;
     cfg.rx.pool.classes = {{4096, 64}};
-    cfg.worker = worker_config_for_test();
-    // A cluster nobody listens on and room for one record: the worker blocks in produce()
-    // (queue_full_wait_ms) while RX keeps receiving.
+    // A cluster nobody listens on and room for one record: the producer thread blocks in
+    // produce() (queue_full_wait_ms) holding the worker's only record slot, so the worker
+    // blocks waiting for it (record_wait_us, longer) while RX keeps receiving.
+    cfg.record_slots = 1;
+    cfg.record_wait_us = 10'000'000;
     cfg.kafka.brokers = "127.0.0.1:1";
     cfg.kafka.create_topics = false;
     cfg.kafka.idempotence = false;
@@ -331,10 +179,16 @@ TEST(pipeline, full_worker_queue_drops_are_counted)
     // every message is accounted for: handed to the worker or dropped, counted
     EXPECT_EQ(s.rx_messages + s.queue_full_drops + s.pool_exhausted, sent);
     EXPECT_EQ(s.worker_messages + r.left_in_queues, s.rx_messages);
-    // while the worker is blocked (first queue-full wait, 3 s) nothing grows: at most the
-    // queue's capacity plus the two messages the worker took (one queued in the producer, one
-    // waiting for room) got through; the rest was dropped and counted
-    EXPECT_LE(during.rx_messages, cfg.worker_queue_capacity + 2);
+    // every record is accounted for: taken by the producer thread or dropped for want of a
+    // slot; what the producer took was queued in librdkafka or dropped by it (counted)
+    EXPECT_EQ(s.producer_records + s.record_drops, s.records);
+    EXPECT_EQ(s.kafka.queued + s.kafka.dropped_total(), s.producer_records);
+    EXPECT_GT(s.kafka.dropped_of(kafka::produce_status::queue_full), 0u);
+    // while the producer is blocked (first queue-full wait, 3 s) nothing grows: at most the
+    // queue's capacity plus the three messages the worker took (one record queued in
+    // librdkafka, one in the producer waiting for room, one in the worker waiting for the
+    // slot) got through; the rest was dropped and counted
+    EXPECT_LE(during.rx_messages, cfg.worker_queue_capacity + 3);
     EXPECT_EQ(s.return_failed, 0u);
 }
 

@@ -17,14 +17,28 @@
 
 namespace udpn::pipeline {
 
+/// Where the pipeline's messages come from.
+enum class input_mode : std::uint8_t {
+    /// n_rx RX threads of the pipeline's own, each on a kernel UDP socket (SO_REUSEPORT).
+    sockets,
+    /// n_rx RX inputs run by the caller (e.g. DPDK RX lcores, dpdk-app/): no socket is opened
+    /// and no RX thread started; the caller's thread i fills buffers through
+    /// pipeline::external_port(i) (see pipeline.hpp, "External input").
+    external,
+};
+
 /// Everything the pipeline needs. Thread: read-only once the pipeline is built.
 struct pipeline_config {
+    /// Kernel sockets (RX threads of the pipeline) or external RX inputs (the caller's).
+    input_mode input = input_mode::sockets;
     /// Local address every RX socket binds ("::" receives IPv4 too, "0.0.0.0", one address).
+    /// Sockets only.
     std::string address = "::";
     /// Local UDP port shared by the RX sockets (SO_REUSEPORT); 0 takes an ephemeral port
     /// (tests: read it back with pipeline::local_port()).
     std::uint16_t port = 0;
-    /// RX threads, each with its own socket, reassembly table and buffer pool. 1..64.
+    /// RX threads, each with its own socket, reassembly table and buffer pool (sockets); or
+    /// external RX inputs, each with its own buffer pool (external). 1..64.
     std::uint32_t n_rx = 1;
     /// Worker threads, each with its own worker::stage and record slots. 1..256. All
     /// messages of one exporter address go to worker hash(address) % n_workers.
@@ -66,7 +80,9 @@ struct pipeline_config {
     /// queue is empty), milliseconds. What is still undelivered afterwards is purged and
     /// reported.
     std::uint32_t flush_timeout_ms = 10'000;
-    /// RX path of every RX thread (owner_id is set per thread).
+    /// RX path of every RX thread (owner_id is set per thread). External input uses only
+    /// rx.pool (the buffer pool of each external port); the caller does its own parsing and
+    /// reassembly.
     input::rx_path_config rx;
     /// Socket options of every RX socket (address and port come from the fields above).
     input::udp_socket_config socket;

@@ -167,7 +167,7 @@ std::vector<std::string> validate(const pipeline_config& cfg)
     if (cfg.record_slots < 1 || cfg.record_slots > (std::size_t{1} << 20)) {
         problems.emplace_back("record slots per worker must be 1..1048576");
     }
-    if (cfg.address.empty()) {
+    if (cfg.input == input_mode::sockets && cfg.address.empty()) {
         problems.emplace_back("listen address must not be empty");
     }
     for (auto& p : worker::validate(cfg.worker)) {
@@ -184,14 +184,21 @@ struct pipeline::shared {
     std::vector<std::unique_ptr<buffer_queue>> queues;
 };
 
-/// One RX thread's objects. Thread: the RX thread while running; the control thread before
-/// start() and after the join.
+/// One RX thread's objects (socket input), or one external input's (the caller's thread fills
+/// buffers through an rx_port). Thread: the RX thread (or the external port's caller) while
+/// running; the control thread before start() and after the join / close().
 struct pipeline::rx_unit {
     rx_unit(const pipeline_config& cfg, std::uint32_t index)
-        : socket(socket_config(cfg)), source(socket, cfg.recvmmsg), path(path_config(cfg, index)),
-          id(index)
+        : id(index), wait_ns(std::uint64_t{cfg.queue_full_wait_us} * 1000)
     {
-        returns.set_capacity(static_cast<std::ptrdiff_t>(path.pool().n_buffers()));
+        if (cfg.input == input_mode::sockets) {
+            socket.emplace(socket_config(cfg));
+            source.emplace(*socket, cfg.recvmmsg);
+            path.emplace(path_config(cfg, index));
+        } else {
+            own_pool.emplace(cfg.rx.pool, index);
+        }
+        returns.set_capacity(static_cast<std::ptrdiff_t>(pool().n_buffers()));
     }
 
     static input::udp_socket_config socket_config(const pipeline_config& cfg)
@@ -212,18 +219,66 @@ struct pipeline::rx_unit {
         return p;
     }
 
-    input::udp_socket socket;
-    input::recvmmsg_source source;
-    input::rx_path path;
-    buffer_queue returns; ///< buffers the workers are done with, back to path.pool()
+    // Socket input: all three; external input: none of them (own_pool instead).
+    std::optional<input::udp_socket> socket;
+    std::optional<input::recvmmsg_source> source;
+    std::optional<input::rx_path> path;
+    std::optional<input::buffer_pool> own_pool;
+    buffer_queue returns; ///< buffers the workers are done with, back to pool()
     std::uint32_t id = 0;
+    std::uint64_t wait_ns = 0;                       ///< queue_full_wait_us in ns
+    const std::unique_ptr<buffer_queue>* queues = nullptr; ///< [w]: this unit -> worker w
+    std::uint32_t n_workers = 1;
     std::thread thread;
     input::rx_loop_stats loop_stats;
     std::uint64_t queue_full_drops = 0; ///< the RX thread's own (sink) counters
     std::uint64_t queue_full_waits = 0;
+    // External input: the port's own counters and the caller's last report.
+    input::rx_stats port_stats;
+    external_rx_counters external;
+    std::atomic<bool> closed{false};
     std::uint64_t next_publish_ns = 0;
     mutable std::mutex published_mutex;
     rx_thread_stats published; ///< guarded by published_mutex
+
+    [[nodiscard]] input::buffer_pool& pool() noexcept { return path ? path->pool() : *own_pool; }
+    [[nodiscard]] const input::buffer_pool& pool() const noexcept
+    {
+        return path ? path->pool() : *own_pool;
+    }
+    void release(input::message_buffer* m) noexcept
+    {
+        if (path) {
+            path->release(m);
+        } else {
+            own_pool->release(m);
+        }
+    }
+
+    /// Pushes \p m to worker hash(exporter address) % n_workers; a full queue is retried for
+    /// wait_ns (taking returned buffers back meanwhile), then refused and counted. The caller
+    /// releases a refused buffer. Thread: the owner of this unit.
+    bool route(input::message_buffer* m) noexcept
+    {
+        const auto w = static_cast<std::uint32_t>(net::hash(m->meta.exporter.addr) % n_workers);
+        buffer_queue& q = *queues[w];
+        if (q.try_push(m)) {
+            return true;
+        }
+        ++queue_full_waits;
+        if (wait_ns > 0) {
+            const std::uint64_t deadline = input::monotonic_ns() + wait_ns;
+            do {
+                drain_returns(); // the worker may be waiting on nothing but us
+                std::this_thread::yield();
+                if (q.try_push(m)) {
+                    return true;
+                }
+            } while (input::monotonic_ns() < deadline);
+        }
+        ++queue_full_drops;
+        return false;
+    }
 
     /// Copies the thread's counters into `published` for stats(), at most once per
     /// publish_interval_ns unless \p force. Thread: the RX thread (or control after the join).
@@ -235,12 +290,26 @@ struct pipeline::rx_unit {
         }
         next_publish_ns = now + publish_interval_ns;
         rx_thread_stats s;
-        s.path = path.stats();
-        s.parse = path.parse_stats();
-        s.reassembly = path.reassembly_stats();
-        s.gaps = path.gap_stats();
-        s.pool = path.pool().stats();
-        s.socket = source.stats();
+        if (path) {
+            s.path = path->stats();
+            s.parse = path->parse_stats();
+            s.reassembly = path->reassembly_stats();
+            s.gaps = path->gap_stats();
+            s.socket = source->stats();
+        } else {
+            s.path = port_stats;
+            s.path.datagrams = external.datagrams;
+            s.path.bytes = external.bytes;
+            s.path.truncated = external.truncated;
+            s.path.not_allowed = external.not_allowed;
+            s.path.whole_messages = external.whole_messages;
+            s.path.reassembled_messages = external.reassembled_messages;
+            s.parse = external.parse;
+            s.reassembly = external.reassembly;
+            s.gaps = external.gaps;
+            s.socket = external.source;
+        }
+        s.pool = pool().stats();
         s.queue_full_drops = queue_full_drops;
         s.queue_full_waits = queue_full_waits;
         s.returns_queued = queue_depth(returns);
@@ -252,15 +321,84 @@ struct pipeline::rx_unit {
         const std::lock_guard lock(published_mutex);
         return published;
     }
-    /// Gives every returned buffer back to the pool. Thread: the owner of path.
+    /// Gives every returned buffer back to the pool. Thread: the owner of the pool.
     void drain_returns() noexcept
     {
         input::message_buffer* m = nullptr;
         while (returns.try_pop(m)) {
-            path.release(m);
+            release(m);
         }
     }
 };
+
+// ---- external input ------------------------------------------------------------------------
+
+input::message_buffer* pipeline::rx_port::acquire(std::size_t payload_len) noexcept
+{
+    auto got = _unit->pool().acquire(payload_len);
+    if (!got) {
+        if (got.error() == input::pool_error::oversize) {
+            ++_unit->port_stats.oversize;
+        } else {
+            ++_unit->port_stats.pool_exhausted;
+        }
+        return nullptr;
+    }
+    return got.value();
+}
+
+bool pipeline::rx_port::can_acquire(std::size_t payload_len) const noexcept
+{
+    const input::buffer_pool& pool = _unit->pool();
+    for (std::size_t i = 0; i < pool.n_classes(); ++i) {
+        if (pool.class_at(i).capacity >= payload_len && pool.n_free_in_class(i) > 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool pipeline::rx_port::submit(input::message_buffer* m) noexcept
+{
+    ++_unit->port_stats.messages;
+    _unit->port_stats.message_bytes += m->size();
+    if (_unit->route(m)) {
+        return true;
+    }
+    ++_unit->port_stats.sink_refused;
+    _unit->release(m);
+    return false;
+}
+
+void pipeline::rx_port::release(input::message_buffer* m) noexcept
+{
+    _unit->release(m);
+}
+
+void pipeline::rx_port::housekeeping(const external_rx_counters& c) noexcept
+{
+    _unit->external = c;
+    _unit->drain_returns();
+    _unit->publish(false);
+}
+
+void pipeline::rx_port::close(const external_rx_counters& c) noexcept
+{
+    _unit->external = c;
+    _unit->drain_returns();
+    _unit->publish(true);
+    _unit->closed.store(true, std::memory_order_release);
+}
+
+std::size_t pipeline::rx_port::max_payload() const noexcept
+{
+    return _unit->pool().max_payload();
+}
+
+std::uint32_t pipeline::rx_port::index() const noexcept
+{
+    return _unit->id;
+}
 
 /// One worker thread's objects. It is the sink of its own stage: each record is copied into a
 /// free slot and handed to its producer thread.
@@ -453,10 +591,11 @@ pipeline::pipeline(const pipeline_config& cfg) : _cfg(cfg), _shared(std::make_un
         throw std::invalid_argument(text);
     }
     // RX sockets: the first binds (an ephemeral port resolved), the others share its port.
+    // External input: a buffer pool per input, no socket.
     for (std::uint32_t i = 0; i < _cfg.n_rx; ++i) {
         _rx.push_back(std::make_unique<rx_unit>(_cfg, i));
-        if (i == 0) {
-            _port = _rx[0]->socket.local_endpoint().port;
+        if (i == 0 && _rx[0]->socket) {
+            _port = _rx[0]->socket->local_endpoint().port;
             _cfg.port = _port;
         }
     }
@@ -465,6 +604,13 @@ pipeline::pipeline(const pipeline_config& cfg) : _cfg(cfg), _shared(std::make_un
         auto q = std::make_unique<buffer_queue>();
         q->set_capacity(static_cast<std::ptrdiff_t>(_cfg.worker_queue_capacity));
         _shared->queues.push_back(std::move(q));
+    }
+    for (auto& r : _rx) {
+        r->queues = &_shared->queues[std::size_t{r->id} * _cfg.n_workers];
+        r->n_workers = _cfg.n_workers;
+        if (_cfg.input == input_mode::external) {
+            _ports.push_back(std::unique_ptr<rx_port>(new rx_port(*r)));
+        }
     }
     _shared->schema = std::make_unique<key::schema_context>(_cfg.worker.schema);
     if (kafka::is_embedded(_cfg.kafka)) {
@@ -517,37 +663,26 @@ void pipeline::start()
         worker_unit* unit = w.get();
         unit->thread = std::thread([this, unit] { run_worker(*unit); });
     }
-    for (auto& r : _rx) {
-        rx_unit* unit = r.get();
-        unit->thread = std::thread([this, unit] { run_rx(*unit); });
+    if (_cfg.input == input_mode::sockets) {
+        for (auto& r : _rx) {
+            rx_unit* unit = r.get();
+            unit->thread = std::thread([this, unit] { run_rx(*unit); });
+        }
     }
+}
+
+pipeline::rx_port& pipeline::external_port(std::uint32_t i)
+{
+    if (_cfg.input != input_mode::external) {
+        throw std::logic_error("pipeline::external_port: the pipeline reads kernel sockets");
+    }
+    return *_ports.at(i);
 }
 
 void pipeline::run_rx(rx_unit& rx) noexcept
 {
-    const std::uint32_t n_workers = _cfg.n_workers;
-    const std::unique_ptr<buffer_queue>* queues = &_shared->queues[std::size_t{rx.id} * n_workers];
-    const std::uint64_t wait_ns = std::uint64_t{_cfg.queue_full_wait_us} * 1000;
-    auto sink = [&rx, queues, n_workers, wait_ns](input::message_buffer* m) noexcept {
-        const auto w = static_cast<std::uint32_t>(net::hash(m->meta.exporter.addr) % n_workers);
-        buffer_queue& q = *queues[w];
-        if (q.try_push(m)) {
-            return true;
-        }
-        ++rx.queue_full_waits;
-        if (wait_ns > 0) {
-            const std::uint64_t deadline = input::monotonic_ns() + wait_ns;
-            do {
-                rx.drain_returns(); // the worker may be waiting on nothing but us
-                std::this_thread::yield();
-                if (q.try_push(m)) {
-                    return true;
-                }
-            } while (input::monotonic_ns() < deadline);
-        }
-        ++rx.queue_full_drops; // rx_path releases the buffer and counts sink_refused
-        return false;
-    };
+    // refused: rx_path releases the buffer and counts sink_refused
+    auto sink = [&rx](input::message_buffer* m) noexcept { return rx.route(m); };
     // once per poll (a burst, or an idle receive timeout); counters copied once per ms
     auto housekeeping = [&rx](input::rx_path& /*path*/) noexcept {
         rx.drain_returns();
@@ -556,8 +691,8 @@ void pipeline::run_rx(rx_unit& rx) noexcept
     input::rx_loop_config loop = _cfg.rx_loop;
     loop.cpu = cpu_at(_cfg.rx_cpus, rx.id);
     loop.name = "udpn-rx" + std::to_string(rx.id); // start-up of the thread, not per message
-    rx.loop_stats = input::run_rx_loop(rx.source, rx.path, sink, _rx_stop, loop, housekeeping);
-    rx.path.finish(); // incomplete messages: counted as expired
+    rx.loop_stats = input::run_rx_loop(*rx.source, *rx.path, sink, _rx_stop, loop, housekeeping);
+    rx.path->finish(); // incomplete messages: counted as expired
     rx.drain_returns();
     rx.publish(true);
 }
@@ -699,6 +834,12 @@ stop_report pipeline::stop()
         if (r->thread.joinable()) {
             r->thread.join();
         }
+        // External input: the caller stops its own RX threads first, each closing its port
+        // as its last act (pipeline.hpp); nothing may be submitted once the workers drain.
+        while (_cfg.input == input_mode::external &&
+               !r->closed.load(std::memory_order_acquire)) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
     }
     _worker_stop.store(true, std::memory_order_release);
     for (auto& w : _workers) {
@@ -817,7 +958,9 @@ pipeline_stats summarize(const thread_stats& t) noexcept
 
 const input::socket_report& pipeline::rx_socket_report(std::uint32_t rx) const
 {
-    return _rx.at(rx)->socket.report();
+    static const input::socket_report none{}; // external input: no socket
+    const rx_unit& unit = *_rx.at(rx);
+    return unit.socket ? unit.socket->report() : none;
 }
 
 pipeline_stats pipeline::stats() const noexcept

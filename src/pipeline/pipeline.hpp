@@ -32,6 +32,23 @@
 /// workers empty their queues (drain_timeout_ms) and are joined; then producer threads empty
 /// their record queues completely, flush (flush_timeout_ms), and purge and report what is still
 /// undelivered. With a reachable cluster nothing is lost.
+///
+/// External input (pipeline_config::input = external; udpnotif-recv-dpdk's RX lcores): the
+/// pipeline opens no socket and starts no RX thread. For each input i it builds an rx_port
+/// (external_port(i)) with its own buffer pool (rx.pool), return queue and queues to every
+/// worker, exactly as an RX thread has. The caller's thread i, and only it, uses that port:
+/// acquire() a buffer, fill payload, options and meta, submit() it (worker hash(exporter
+/// address) % M, the same bounded wait and counted drop as the socket path), call
+/// housekeeping() often (takes returned buffers back, publishes the caller's counters), and
+/// close() once when it has stopped for good. Order at the end: the caller stops its RX
+/// threads/lcores (each calls close() as its last act on the port; e.g. rte_eal_wait_lcore),
+/// then calls stop(); stop() first waits until every port is closed, then drains the workers
+/// and producers as above. Nothing in this interface names DPDK: src/ stays DPDK-free.
+///
+/// The hand-off RX -> worker stays the oneTBB queue for external input too (not rte_ring, which
+/// DESIGN.md names for the DPDK path): the worker side is this shared code in src/, which must
+/// not include DPDK, and a worker reads one queue type for every input. The queue is bounded,
+/// try_push/try_pop only, so an RX lcore never blocks inside it.
 #pragma once
 
 #include "envelope/errors.hpp"
@@ -112,6 +129,22 @@ struct rx_thread_stats {
     std::uint64_t returns_queued = 0;   ///< gauge: buffers in this thread's return queue
 };
 
+/// What the caller of an external input reports about its own receive path (the counters an
+/// RX thread's rx_path and socket would keep): rx_port::housekeeping() publishes them with the
+/// port's own counters (buffers, hand-off) as that input's rx_thread_stats. Plain data.
+struct external_rx_counters {
+    std::uint64_t datagrams = 0;            ///< UDP datagrams given to the UDP-notif parser
+    std::uint64_t bytes = 0;                ///< their octets
+    std::uint64_t truncated = 0;            ///< frames dropped as cut / inconsistent
+    std::uint64_t not_allowed = 0;          ///< datagrams dropped by a source filter
+    std::uint64_t whole_messages = 0;       ///< messages that came in one datagram
+    std::uint64_t reassembled_messages = 0; ///< messages completed from segments
+    udpnotif::parse_stats parse;
+    reassembly::reassembly_stats reassembly;
+    reassembly::gap_stats gaps;
+    input::source_stats source; ///< polls, idle polls, datagrams, device drops (kernel_drops)
+};
+
 /// Every counter of one worker thread.
 struct worker_thread_stats {
     worker::stage_stats stage;
@@ -166,9 +199,11 @@ struct stop_report {
 using producer_gate = void (*)(void* context, std::uint32_t producer) noexcept;
 
 /// Thread: construction, start(), stop() and the destructor on one control thread; stats(),
-/// local_port() and bootstrap_servers() from any thread.
+/// local_port() and bootstrap_servers() from any thread; an rx_port from its one caller thread.
 class pipeline {
 public:
+    class rx_port;
+
     /// Validates \p cfg, binds every RX socket, builds the buffer pools, queues, the schema
     /// context, stages, record slots, the embedded cluster when kafka.brokers is `embedded`,
     /// and one kafka::producer per producer thread (none, and no cluster, with `null`).
@@ -207,6 +242,9 @@ public:
     /// What RX socket \p rx (0..n_rx-1) ended up with, e.g. the receive buffer the kernel
     /// granted (udpnotif-recv warns when it is below socket.rcvbuf_bytes). Thread: any.
     [[nodiscard]] const input::socket_report& rx_socket_report(std::uint32_t rx) const;
+    /// External input \p i (0..n_rx-1). @throws std::logic_error with socket input,
+    /// std::out_of_range for a bad index. Thread: any (the port itself: its one user thread).
+    [[nodiscard]] rx_port& external_port(std::uint32_t i);
     /// Bootstrap servers the producers use (the embedded cluster's when embedded, `null` for
     /// the null sink). Thread: any.
     [[nodiscard]] const std::string& bootstrap_servers() const noexcept { return _bootstrap; }
@@ -225,6 +263,7 @@ private:
     struct shared;
     std::unique_ptr<shared> _shared;
     std::vector<std::unique_ptr<rx_unit>> _rx;
+    std::vector<std::unique_ptr<rx_port>> _ports; ///< external input only
     // Producers before workers: destroyed after them (they hold pointers to worker slots) and
     // before _shared (their kafka::producer before the embedded cluster).
     std::vector<std::unique_ptr<producer_unit>> _producers;
@@ -239,6 +278,47 @@ private:
     bool _started = false;
     bool _stopped = false;
     stop_report _report;
+};
+
+/// One external RX input (pipeline_config::input = external): the buffer pool, the queues to
+/// the workers and the counters of one RX thread of the caller's. Not thread-safe: every call
+/// from that one thread (e.g. its DPDK RX lcore). Nothing here allocates, locks (except
+/// housekeeping()'s snapshot, at most once per millisecond), throws or logs.
+class pipeline::rx_port {
+public:
+    rx_port(const rx_port&) = delete;
+    rx_port& operator=(const rx_port&) = delete;
+
+    /// A free buffer for \p payload_len octets (size 0, no options, meta default), or nullptr
+    /// when none fits (counted pool_exhausted or oversize). Fill it with assign() /
+    /// append_option() and its meta, then submit() it (or release() it).
+    [[nodiscard]] input::message_buffer* acquire(std::size_t payload_len) noexcept;
+    /// True when acquire(\p payload_len) would give a buffer now (nothing counted): a caller
+    /// that can wait (a file replay) waits for this, calling housekeeping(), instead of
+    /// dropping.
+    [[nodiscard]] bool can_acquire(std::size_t payload_len) const noexcept;
+    /// Hands \p m (from acquire()) to worker hash(meta.exporter.addr) % n_workers. A full
+    /// queue is retried for queue_full_wait_us (returned buffers are taken back meanwhile),
+    /// then the message is dropped: counted (queue_full_drops, sink_refused) and its buffer
+    /// released. @return whether a worker queue took it.
+    bool submit(input::message_buffer* m) noexcept;
+    /// Gives back a buffer from acquire() that is not submitted.
+    void release(input::message_buffer* m) noexcept;
+    /// Takes back the buffers the workers are done with, and publishes \p c with the port's
+    /// own counters as this input's rx_thread_stats (at most once per millisecond). Call it
+    /// after every burst, and every millisecond or so when idle (buffers come back only here).
+    void housekeeping(const external_rx_counters& c) noexcept;
+    /// The caller's thread has stopped for good: last housekeeping, then the port is marked
+    /// closed (stop() waits for that). No call on the port may follow.
+    void close(const external_rx_counters& c) noexcept;
+    /// Largest payload a buffer holds (rx.pool's largest class).
+    [[nodiscard]] std::size_t max_payload() const noexcept;
+    [[nodiscard]] std::uint32_t index() const noexcept;
+
+private:
+    friend class pipeline;
+    explicit rx_port(rx_unit& unit) noexcept : _unit(&unit) {}
+    rx_unit* _unit;
 };
 
 } // namespace udpn::pipeline

@@ -22,6 +22,7 @@
 #include "config/toml_file.hpp"
 #include "kafka/config.hpp"
 #include "log/log.hpp"
+#include "metrics/exposition.hpp"
 #include "metrics/http_server.hpp"
 #include "metrics/pipeline_metrics.hpp"
 #include "metrics/process_metrics.hpp"
@@ -44,6 +45,7 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -166,6 +168,45 @@ void print_report(const udpn::pipeline::stop_report& r, const packet_totals& t,
     std::fflush(stdout);
 }
 
+/// The rte_eth_stats of every port as Prometheus families (label `port`: the ethdev id),
+/// appended to the /metrics text. Thread: the HTTP server's (rte_eth_stats_get only reads).
+std::string render_port_metrics(const udpn::dpdk::port_set& ports)
+{
+    struct field {
+        const char* name;
+        const char* help;
+        std::uint64_t udpn::dpdk::port_counters::*member;
+    };
+    static constexpr field fields[] = {
+        {"udpnotif_dpdk_port_ipackets_total", "Frames received by the DPDK port (ipackets).",
+         &udpn::dpdk::port_counters::ipackets},
+        {"udpnotif_dpdk_port_ibytes_total", "Octets of those frames (ibytes).",
+         &udpn::dpdk::port_counters::ibytes},
+        {"udpnotif_dpdk_port_imissed_total",
+         "Frames dropped by the device: RX queue full, the RX lcore was too slow (imissed).",
+         &udpn::dpdk::port_counters::imissed},
+        {"udpnotif_dpdk_port_ierrors_total", "Erroneous frames received (ierrors).",
+         &udpn::dpdk::port_counters::ierrors},
+        {"udpnotif_dpdk_port_rx_nombuf_total",
+         "Frames dropped: no free mbuf in the mempool (rx_nombuf).",
+         &udpn::dpdk::port_counters::rx_nombuf},
+    };
+    std::vector<udpn::dpdk::port_counters> c;
+    c.reserve(ports.ports().size());
+    for (std::size_t i = 0; i < ports.ports().size(); ++i) {
+        c.push_back(ports.counters(i));
+    }
+    udpn::metrics::exposition_writer w;
+    for (const field& f : fields) {
+        w.begin(f.name, f.help, udpn::metrics::metric_type::counter);
+        for (std::size_t i = 0; i < c.size(); ++i) {
+            const udpn::metrics::label l{"port", std::to_string(ports.ports()[i].id)};
+            w.add(std::span<const udpn::metrics::label>(&l, 1), c[i].*f.member);
+        }
+    }
+    return w.take();
+}
+
 /// Runs \p fn with the calling thread's CPU set widened to \p cpus (threads it creates
 /// inherit it), then puts the thread's own set back.
 template <typename Fn> void with_affinity(const cpu_set_t& cpus, Fn&& fn)
@@ -283,8 +324,9 @@ int run(int argc, char** argv)
             udpn::pipeline::pipeline* pp = p.get();
             http = std::make_unique<udpn::metrics::http_server>(
                 rc.metrics.listen,
-                [pp, &info] {
-                    return udpn::metrics::render_receiver_metrics(pp->per_thread_stats(), info);
+                [pp, &info, &ports] {
+                    return udpn::metrics::render_receiver_metrics(pp->per_thread_stats(), info) +
+                           render_port_metrics(ports);
                 },
                 [pp] { return udpn::metrics::pipeline_health(pp->per_thread_stats()); });
         }

@@ -208,6 +208,9 @@ int main(int argc, char** argv)
         udpn::log::error("main", "start-up failed", {{"error", e.what()}});
         return 1;
     }
+    for (const std::string& note : p->state_load_notes()) {
+        udpn::log::info("subscriptions", "state file loaded", {{"result", note}});
+    }
     if (udpn::kafka::is_embedded(cfg.kafka)) {
         std::printf("embedded kafka bootstrap: %s\n", p->bootstrap_servers().c_str());
     } else if (null_sink) {
@@ -257,6 +260,13 @@ int main(int argc, char** argv)
     }
     const udpn::pipeline::stop_report r = p->stop();
     print_summary(r.final_stats, r, null_sink);
+    if (!cfg.worker.state_file.empty()) {
+        udpn::log::info("subscriptions", "state saved",
+                        {{"file", cfg.worker.state_file}, {"records", r.state_records_saved}});
+        for (const std::string& problem : r.state_problems) {
+            udpn::log::error("subscriptions", "state not saved", {{"error", problem}});
+        }
+    }
     if (http) {
         http->stop();
     }

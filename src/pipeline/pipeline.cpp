@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -127,6 +128,34 @@ struct live_counter {
     }
     [[nodiscard]] std::uint64_t get() const noexcept { return v.load(std::memory_order_relaxed); }
 };
+
+/// Subscription state files (worker.state_file = F): one worker writes F, several write
+/// F.0 .. F.<n-1> (each its own table). At start every worker reads every one of them that
+/// exists and keeps the exporters that hash to it, so state survives a change of worker count.
+constexpr std::uint32_t max_state_files = 256;
+
+std::string state_path(const pipeline_config& cfg, std::uint32_t worker)
+{
+    return cfg.n_workers == 1 ? cfg.worker.state_file
+                              : cfg.worker.state_file + "." + std::to_string(worker);
+}
+
+/// Existing state files of any earlier worker count, F first.
+std::vector<std::string> existing_state_files(const std::string& base)
+{
+    std::vector<std::string> files;
+    std::error_code ec;
+    if (std::filesystem::exists(base, ec)) {
+        files.push_back(base);
+    }
+    for (std::uint32_t k = 0; k < max_state_files; ++k) {
+        std::string f = base + "." + std::to_string(k);
+        if (std::filesystem::exists(f, ec)) {
+            files.push_back(std::move(f));
+        }
+    }
+    return files;
+}
 
 int cpu_at(const std::vector<int>& cpus, std::size_t i) noexcept
 {
@@ -468,6 +497,7 @@ struct pipeline::worker_unit final : worker::record_sink {
     mutable std::mutex published_mutex;
     worker_thread_stats published; ///< guarded by published_mutex
     live_counter drained, left;    ///< written once, at the end of the thread
+    subscription::state_report state_saved; ///< written at the end of the thread, read after join
 
     /// Copies the stage's counters into `published`, at most once per publish_interval_ns
     /// unless \p force. Thread: the worker thread (or control after the join).
@@ -637,6 +667,36 @@ pipeline::pipeline(const pipeline_config& cfg) : _cfg(cfg), _shared(std::make_un
         unit->to_producer = &_producers[w % _cfg.n_producers]->records;
         _workers.push_back(std::move(unit));
     }
+    load_state();
+}
+
+void pipeline::load_state()
+{
+    if (_cfg.worker.state_file.empty()) {
+        return;
+    }
+    const std::uint32_t n_workers = _cfg.n_workers;
+    for (const std::string& file : existing_state_files(_cfg.worker.state_file)) {
+        std::size_t loaded = 0;
+        std::string problem;
+        for (auto& w : _workers) {
+            const std::uint32_t id = w->id;
+            const auto mine = [id, n_workers](const net::ip_address& a) {
+                return net::hash(a) % n_workers == id;
+            };
+            // Never fatal (issue: a corrupt or truncated file is reported and ignored): the
+            // records that passed stay loaded, the rest are skipped and counted.
+            const subscription::state_report r = w->stage.load_state_from(file, mine);
+            loaded += r.records;
+            if (!r.ok() && problem.empty()) {
+                problem = r.message;
+            }
+        }
+        _state_notes.push_back(problem.empty()
+                                   ? file + ": " + std::to_string(loaded) + " subscription(s)"
+                                   : problem + " (" + std::to_string(loaded) +
+                                         " subscription(s) loaded)");
+    }
 }
 
 pipeline::~pipeline()
@@ -767,6 +827,9 @@ void pipeline::run_worker(worker_unit& w) noexcept
     }
     w.drained.set(drained);
     w.left.set(left);
+    if (!_cfg.worker.state_file.empty()) { // file I/O after the drain, on the owning thread
+        w.state_saved = w.stage.save_state_to(state_path(_cfg, w.id));
+    }
     w.publish(true);
 }
 
@@ -860,10 +923,29 @@ stop_report pipeline::stop()
         r->drain_returns();
         r->publish(true);
     }
+    bool all_saved = true;
     for (auto& w : _workers) {
         w->publish(true);
         _report.drained += w->drained.get();
         _report.left_in_queues += w->left.get();
+        _report.state_records_saved += w->state_saved.records;
+        if (!w->state_saved.ok()) {
+            all_saved = false;
+            _report.state_problems.push_back(w->state_saved.message);
+        }
+    }
+    if (!_cfg.worker.state_file.empty() && all_saved) {
+        // files of an earlier worker count would be read again at the next start: remove them
+        std::vector<std::string> written;
+        for (std::uint32_t w = 0; w < _cfg.n_workers; ++w) {
+            written.push_back(state_path(_cfg, w));
+        }
+        for (const std::string& f : existing_state_files(_cfg.worker.state_file)) {
+            if (std::find(written.begin(), written.end(), f) == written.end()) {
+                std::error_code ec;
+                std::filesystem::remove(f, ec);
+            }
+        }
     }
     for (auto& p : _producers) {
         _report.undelivered += p->undelivered.get();

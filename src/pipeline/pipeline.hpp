@@ -191,6 +191,10 @@ struct stop_report {
     std::uint64_t drained = 0;        ///< messages the workers processed after RX stopped
     std::uint64_t left_in_queues = 0; ///< messages not processed (drain timeout), dropped
     std::uint64_t undelivered = 0;    ///< records still undelivered after the flush (purged)
+    /// Subscription state written (worker.state_file set): records saved, and one line per
+    /// file that could not be written ("path: what"); nothing else is lost by a failed save.
+    std::uint64_t state_records_saved = 0;
+    std::vector<std::string> state_problems;
     pipeline_stats final_stats;
 };
 
@@ -248,6 +252,14 @@ public:
     /// Bootstrap servers the producers use (the embedded cluster's when embedded, `null` for
     /// the null sink). Thread: any.
     [[nodiscard]] const std::string& bootstrap_servers() const noexcept { return _bootstrap; }
+    /// What loading the subscription state files at construction found: one line per file read
+    /// ("path: N records", or "path:line: problem" for a corrupt or truncated file, whose good
+    /// records stay loaded). Empty when worker.state_file is not set or no file exists yet.
+    /// Thread: any.
+    [[nodiscard]] const std::vector<std::string>& state_load_notes() const noexcept
+    {
+        return _state_notes;
+    }
     [[nodiscard]] const pipeline_config& config() const noexcept { return _cfg; }
 
     struct rx_unit;
@@ -257,6 +269,7 @@ public:
 private:
     void run_rx(rx_unit& rx) noexcept;
     void run_worker(worker_unit& w) noexcept;
+    void load_state();
     void run_producer(producer_unit& p) noexcept;
 
     pipeline_config _cfg;
@@ -269,6 +282,7 @@ private:
     std::vector<std::unique_ptr<producer_unit>> _producers;
     std::vector<std::unique_ptr<worker_unit>> _workers;
     std::string _bootstrap;
+    std::vector<std::string> _state_notes;
     std::uint16_t _port = 0;
     producer_gate _gate = nullptr;
     void* _gate_context = nullptr;

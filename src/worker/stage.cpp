@@ -117,8 +117,7 @@ stage::load_state(const std::function<bool(const net::ip_address&)>& accept)
     if (_config.state_file.empty()) {
         return {};
     }
-    // Resolutions made for entries the load replaces are re-checked lazily (exporter + id).
-    return _table.load(_config.state_file, accept);
+    return load_state_from(_config.state_file, accept);
 }
 
 subscription::state_report stage::save_state()
@@ -126,7 +125,20 @@ subscription::state_report stage::save_state()
     if (_config.state_file.empty()) {
         return {};
     }
-    return _table.save(_config.state_file);
+    return save_state_to(_config.state_file);
+}
+
+subscription::state_report
+stage::load_state_from(const std::string& path,
+                       const std::function<bool(const net::ip_address&)>& accept)
+{
+    // Resolutions made for entries the load replaces are re-checked lazily (exporter + id).
+    return _table.load(path, accept);
+}
+
+subscription::state_report stage::save_state_to(const std::string& path)
+{
+    return _table.save(path);
 }
 
 key::resolved_subscription stage::resolve(const yangpush::subscription_info& info)

@@ -78,6 +78,13 @@ class stage {
     /// file is configured. Thread: the owning worker, outside the per-message path.
     subscription::state_report save_state();
 
+    /// As load_state() / save_state(), with the file named by the caller (the pipeline gives
+    /// each worker its own file). Thread: as those.
+    subscription::state_report
+    load_state_from(const std::string& path,
+                    const std::function<bool(const net::ip_address&)>& accept = {});
+    subscription::state_report save_state_to(const std::string& path);
+
     /// The configured node name of \p exporter (§11.13), or empty. No allocation.
     /// Thread: the owning worker (or any, after start-up).
     [[nodiscard]] std::string_view configured_node_name(const net::ip_address& exporter) const noexcept;

@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev libssl-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcbor-dev libcpp-httplib-dev
   kcat tcpreplay
+  clang libclang-rt-14-dev  # tools/fuzz.sh: libFuzzer targets (clang 14, -fsanitize=fuzzer)
 )
 
 missing=()

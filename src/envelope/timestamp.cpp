@@ -63,8 +63,16 @@ std::int64_t days_from_civil(civil_date date) noexcept
 
 void format_timestamp(std::int64_t unix_ns, std::span<char, timestamp_chars> out) noexcept
 {
-    const std::int64_t secs = floor_div(unix_ns, ns_per_s);
-    const auto frac = static_cast<std::uint64_t>(unix_ns - secs * ns_per_s);
+    // Seconds and nanoseconds from quotient and remainder: `secs * ns_per_s` with the floored
+    // seconds is below INT64_MIN for instants less than a second above INT64_MIN, a signed
+    // overflow (found by UBSan in the ASan test stage).
+    std::int64_t secs = unix_ns / ns_per_s;
+    std::int64_t rem = unix_ns % ns_per_s; // (-ns_per_s, ns_per_s), sign of unix_ns
+    if (rem < 0) {
+        rem += ns_per_s;
+        --secs;
+    }
+    const auto frac = static_cast<std::uint64_t>(rem);
     const std::int64_t days = floor_div(secs, s_per_day);
     const auto sod = static_cast<std::uint64_t>(secs - days * s_per_day);
     const civil_date date = civil_from_days(days);

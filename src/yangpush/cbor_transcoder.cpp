@@ -113,6 +113,9 @@ struct cbor_transcoder::impl {
     cbor_transcode_error error = cbor_transcode_error::invalid_cbor;
     bool root_done = false;
     bool decimal_pending = false; ///< tag 4 seen, its array not yet
+    /// Another tag seen, its content item not yet: RFC 8949 §3.4, a tag is followed by exactly
+    /// one data item, so a break there is malformed (found by tests/fuzz/fuzz_decode_cbor).
+    bool tag_pending = false;
     std::size_t input_left = 0;   ///< octets from the current item header to the end
     std::size_t item_offset = 0;  ///< offset of the current item header
     std::uint64_t tags_unwrapped = 0;
@@ -155,6 +158,7 @@ struct cbor_transcoder::impl {
         failed = false;
         root_done = false;
         decimal_pending = false;
+        tag_pending = false;
         tags_unwrapped = 0;
         detail[0] = '\0';
     }
@@ -319,6 +323,7 @@ struct cbor_transcoder::impl {
         if (failed) {
             return false;
         }
+        tag_pending = false; // this item is the content of any tag before it
         if (decimal_pending && t != item_type::decimal) {
             return fail(cbor_transcode_error::bad_decimal);
         }
@@ -586,7 +591,7 @@ struct cbor_transcoder::impl {
             return;
         }
         frame* f = top();
-        if (decimal_pending || f == nullptr || !f->indefinite ||
+        if (decimal_pending || tag_pending || f == nullptr || !f->indefinite ||
             (f->kind == frame_kind::map && (f->n_seen & 1) == 1)) {
             fail(decimal_pending ? cbor_transcode_error::bad_decimal
                                  : cbor_transcode_error::invalid_cbor);
@@ -620,6 +625,7 @@ struct cbor_transcoder::impl {
             fail(cbor_transcode_error::schema_needed);
         } else {
             ++tags_unwrapped;
+            tag_pending = true;
         }
     }
 

@@ -1,12 +1,14 @@
 #include "yangpush/decoder.hpp"
 #include "common/text.hpp"
 
+#include "yangpush/json_number.hpp"
 #include "yangpush/json_read.hpp"
 
 #include <simdjson.h>
 
 #include <charconv>
 #include <optional>
+#include <utility>
 
 namespace udpn::yangpush {
 
@@ -58,6 +60,7 @@ notification_kind kind_of(std::string_view name) noexcept
     return notification_kind::other;
 }
 
+using detail::is_json_number;
 using detail::read_u32;
 
 } // namespace
@@ -201,6 +204,107 @@ struct json_decoder::impl {
         return found ? std::nullopt : std::optional(decode_error::missing_notification);
     }
 
+    /// Reads every value below \p v, so that the on-demand parser checks all of it: it only
+    /// validates what it is asked for, and the envelope copies the document (or its notification
+    /// member) raw into the Kafka record, so a malformed part we would otherwise skip (a member
+    /// without its colon, `tru`, a bad number or escape) must fail the decode (found by
+    /// tests/fuzz/fuzz_decode_json). Recursion depth is bounded by the parser's max_depth.
+    /// Allocates nothing: strings are unescaped into the parser's own buffer.
+    static bool validate(od::value v) noexcept
+    {
+        od::json_type t;
+        if (v.type().get(t)) {
+            return false;
+        }
+        switch (t) {
+        case od::json_type::object: {
+            od::object obj;
+            if (v.get_object().get(obj)) {
+                return false;
+            }
+            for (auto field : obj) {
+                od::field f;
+                if (std::move(field).get(f) || !valid_key(f) || !validate(f.value())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        case od::json_type::array: {
+            od::array arr;
+            if (v.get_array().get(arr)) {
+                return false;
+            }
+            for (auto element : arr) {
+                od::value child;
+                if (element.get(child) || !validate(child)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        // Every scalar is consumed (a value left unread is skipped without checking what
+        // follows it, e.g. a `:` after a string value).
+        case od::json_type::string: {
+            // simdjson's first stage has checked UTF-8, the closing quote and unescaped control
+            // characters; only escapes are left, so only a string holding one is unescaped.
+            if (v.raw_json_token().find('\\') == std::string_view::npos) {
+                od::raw_json_string raw;
+                return !v.get_raw_json_string().get(raw);
+            }
+            std::string_view text;
+            return !v.get_string().get(text);
+        }
+        case od::json_type::number: {
+            // The grammar first (simdjson's integer parsers refuse values beyond 64 bits, which
+            // are valid JSON: the CBOR transcoder writes -2^64), then read as a double, which
+            // takes any such integer; only magnitudes beyond the double range are refused.
+            double d = 0;
+            return is_json_number(trim(v.raw_json_token())) && !v.get_double().get(d);
+        }
+        case od::json_type::boolean: {
+            bool b = false;
+            return !v.get_bool().get(b);
+        }
+        case od::json_type::null: {
+            bool is_null = false;
+            return !v.is_null().get(is_null) && is_null;
+        }
+        }
+        return false;
+    }
+
+    /// A member name is well-formed: as for string values, only one holding an escape needs
+    /// unescaping (the scan stops at the closing quote, found by simdjson's first stage).
+    static bool valid_key(od::field& f) noexcept
+    {
+        for (const char* p = f.key().raw(); *p != '"'; ++p) {
+            if (*p == '\\') {
+                std::string_view key;
+                return !f.unescaped_key().get(key);
+            }
+        }
+        return true;
+    }
+
+    /// Checks the whole root object (see validate()); false when any part is malformed.
+    bool validate_document() noexcept
+    {
+        od::object root;
+        if (const auto err = doc.get_object().get(root)) {
+            // A root that is no object is reported by decode() with its own reason; any other
+            // error has abandoned the iterator (it cannot be rewound).
+            return err == simdjson::INCORRECT_TYPE;
+        }
+        for (auto field : root) {
+            od::field f;
+            if (std::move(field).get(f) || !valid_key(f) || !validate(f.value())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     result<notification_view, decode_error> decode(std::string_view payload) noexcept
     {
         input = payload;
@@ -209,6 +313,13 @@ struct json_decoder::impl {
         if (parser.iterate(padded).get(doc)) {
             return decode_error::invalid_json;
         }
+        // RFC 8259 well-formedness of the whole document first, then the members we read.
+        // (simdjson's DOM parser as the checker costs the same, about a full parse, and needs
+        // a second set of buffers.)
+        if (!validate_document()) {
+            return decode_error::invalid_json;
+        }
+        doc.rewind();
         od::object root;
         if (const auto err = doc.get_object().get(root)) {
             return err == simdjson::INCORRECT_TYPE ? decode_error::not_an_object

@@ -1,5 +1,6 @@
 #include "yangpush/xml_transcoder.hpp"
 #include "common/text.hpp"
+#include "yangpush/json_number.hpp"
 
 #include <libyang/libyang.h>
 
@@ -956,9 +957,24 @@ struct xml_transcoder::impl {
         return true;
     }
 
+    /// True when \p value is a JSON number (RFC 8259 §6), `true` or `false`.
+    static bool is_json_scalar(const char* value) noexcept
+    {
+        if (value == nullptr) {
+            return false;
+        }
+        const std::string_view v(value);
+        return v == "true" || v == "false" || detail::is_json_number(v);
+    }
+
     /// Walks a data tree looking into anydata values: elements libyang could not type become
     /// opaque nodes; an opaque node in a namespace without module would print unqualified
     /// (not RFC 7951), so it fails the document. False on failure (set).
+    /// libyang 2.1's JSON printer writes an untyped value without quotes when the XML parser
+    /// hinted it as a decimal number or boolean (it reads digits the way strtoll does), so
+    /// `007`, `+5` or ` 7` would come out as invalid JSON numbers (found by
+    /// tests/fuzz/fuzz_decode_xml). Such a value is re-hinted as a string: it is printed
+    /// quoted, as sent. The tree is ours (parsed for this call), so changing a hint is safe.
     bool check_opaque(const lyd_node* first, std::uint32_t depth, bool& opaque) noexcept
     {
         if (depth > config.max_depth) {
@@ -985,6 +1001,20 @@ struct xml_transcoder::impl {
                 if (!printable) {
                     return fail(xml_transcode_error::invalid_content,
                                 "untyped value libyang cannot print as JSON in", o->name.name);
+                }
+                // Mixed content (text beside child elements) has no JSON form; libyang 2.1
+                // prints such a node as broken JSON (`,,`; found by tests/fuzz/fuzz_decode_xml).
+                if (o->child != nullptr && o->value != nullptr &&
+                    !trim(std::string_view(o->value)).empty()) {
+                    return fail(xml_transcode_error::invalid_content,
+                                "text beside child elements (mixed content) in", o->name.name);
+                }
+                constexpr std::uint32_t quoted = LYD_VALHINT_STRING | LYD_VALHINT_OCTNUM |
+                                                 LYD_VALHINT_HEXNUM | LYD_VALHINT_NUM64;
+                constexpr std::uint32_t bare = LYD_VALHINT_DECNUM | LYD_VALHINT_BOOLEAN;
+                if ((o->hints & quoted) == 0 && (o->hints & bare) != 0 &&
+                    !is_json_scalar(o->value)) {
+                    const_cast<lyd_node_opaq*>(o)->hints = (o->hints & ~bare) | LYD_VALHINT_STRING;
                 }
             } else if ((node->schema->nodetype & LYS_ANYDATA) != 0) {
                 const auto* any = reinterpret_cast<const lyd_node_any*>(node);

@@ -131,3 +131,35 @@ TEST(StageErrors, BadConfigurationsThrowAtStartUp)
     bad_key.key.max_topic_length = 1;
     EXPECT_THROW(worker::stage st(bad_key, shared_schema()), std::invalid_argument);
 }
+
+// The envelope copies the notification raw into the record value, so a payload whose skipped
+// parts are not JSON (here a member without its colon inside datastore-contents) must never be
+// produced as telemetry: it is undecodable (dead-lettered raw when configured). Found by
+// tests/fuzz/fuzz_envelope (corpus crash-invalid-json-payload-in-envelope): records were
+// produced whose value was not JSON.
+TEST(StageErrors, MalformedJsonInsideTheNotificationIsNeverProduced)
+{
+    auto cfg = config_for(key::profile::latest);
+    cfg.dead_letter_topic = "dlq";
+    worker::stage st(cfg, shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
+    const std::string broken = in_envelope(
+        std::string(push_update_name),
+        R"({"id": 1042, "datastore-contents": {"ietf-interfaces:interfaces": {"interface": [)"
+        R"({"name": "eth0", "statist"x"ics": {"in-octets": "1"}}]}}})",
+        2);
+    EXPECT_EQ(st.process(mk.make(broken), sink), process_status::dead_lettered);
+    ASSERT_EQ(sink.records.size(), 2u);
+    EXPECT_EQ(sink.records.back().kind, record_kind::dead_letter);
+    EXPECT_EQ(sink.records.back().value, broken);
+    EXPECT_EQ(sink.records.back().headers[1].second, "invalid_json");
+    EXPECT_EQ(
+        st.stats().decode_failed[static_cast<std::size_t>(yangpush::decode_error::invalid_json)],
+        1u);
+    // The same update, well-formed, is produced.
+    const std::string fixed =
+        in_envelope(std::string(push_update_name), push_update_contents(1042, {"eth0"}), 3);
+    EXPECT_EQ(st.process(mk.make(fixed), sink), process_status::produced);
+}

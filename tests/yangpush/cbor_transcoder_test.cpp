@@ -513,3 +513,33 @@ TEST(CborTranscoder, AllocatesNothingInSteadyState)
     });
     EXPECT_EQ(n, 0u);
 }
+
+// RFC 8949 §3.4: a tag is followed by exactly one data item. A tag directly before the break of
+// an indefinite-length container is malformed (found by tests/fuzz/fuzz_decode_cbor; corpus
+// crash-tag-before-break); a tag at the end of the input is truncated.
+TEST(CborTranscoder, RejectsATagWithoutItsItem)
+{
+    cbor_transcoder t;
+    {
+        cbor_writer w;
+        w.indef_map().text("ietf-yang-push:push-update").map(1).text("id").uint(1);
+        w.tag(21).brk();
+        EXPECT_EQ(transcode_error(t, w.view()), cbor_transcode_error::invalid_cbor);
+    }
+    {
+        cbor_writer w;
+        w.map(1).text("k").indef_array().uint(1).tag(1).tag(55799).brk();
+        EXPECT_EQ(transcode_error(t, w.view()), cbor_transcode_error::invalid_cbor);
+    }
+    {
+        cbor_writer w;
+        w.map(1).text("k").tag(1);
+        EXPECT_EQ(transcode_error(t, w.view()), cbor_transcode_error::truncated);
+    }
+    // A tag with its item is still unwrapped, before a break too.
+    cbor_writer ok;
+    ok.indef_map().text("k").tag(1).uint(1700000000).brk();
+    std::string json;
+    ASSERT_TRUE(t.transcode(ok.view(), json).ok()) << t.last_error_detail();
+    EXPECT_EQ(json, R"({"k":1700000000})");
+}

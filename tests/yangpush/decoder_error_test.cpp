@@ -78,3 +78,57 @@ TEST(JsonDecoderError, DecoderIsUsableAfterAnError)
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->subscription_id, 3u);
 }
+
+// The on-demand parser only checks what it is asked to read, and the envelope copies the
+// document raw into the Kafka record: a malformed part anywhere, even in members the decoder
+// skips (datastore-contents, extra envelope or root members), must fail the decode as
+// invalid_json (found by tests/fuzz/fuzz_decode_json; corpus
+// crash-missing-colon-in-skipped-member).
+TEST(JsonDecoderError, MalformedJsonInSkippedMembersIsInvalid)
+{
+    const auto update = [](std::string_view datastore_contents) {
+        return R"({"ietf-yp-notification:envelope": {"event-time": "2026-03-01T10:00:00Z", )"
+               R"("contents": {"ietf-yang-push:push-update": {"id": 1, "datastore-contents": )" +
+               std::string(datastore_contents) + "}}}}";
+    };
+    const std::vector<std::string> bad = {
+        update(R"({"a:b": {"statist"x"ics": 1}})"), // the fuzz finding: string after a key
+        update(R"({"a:b": {"c" 1}})"),              // missing colon
+        update(R"({"a:b": {"c": 1 "d": 2}})"),      // missing comma between members
+        update(R"({"a:b": [1 2]})"),                // missing comma between elements
+        update(R"({"a:b": tru})"),                  // bad literal
+        update(R"({"a:b": nul})"),
+        update(R"({"a:b": 01})"), // leading zero
+        update(R"({"a:b": 1.})"), // bad number
+        update(R"({"a:b": -})"),
+        update(R"({"a:b": "\x"})"),            // bad escape
+        update(R"({"a:b": "\ud800"})"),        // lone surrogate
+        update(R"({"a:b": {"c": 1,}})"),       // trailing comma
+        update("{\"a:b\": \"tab\there\"}"),    // raw control character in a string
+        update(R"({"a:b": {"k\q": 1}})"),      // bad escape in a member name
+        update(R"({"a:b": {"c": "x": [1]}})"), // a colon after a string value
+        update(R"({"a:b": {"c": 1: 2}})"),     // a colon after a number
+        update(R"({"a:b": [true: 1]})"),       // a colon after a literal in an array
+        update(R"({"a:b": 1e400})"),           // beyond the double range (see below)
+        R"({"ietf-yp-notification:envelope": {"contents": {"a:b": {"id": 1}}, "x": [tru]}})",
+        R"({"ietf-yang-push:push-update": {"id": 1}, "extra": {"k" 1}})",
+        R"({"ietf-notification:notification": {"eventTime": "2026-03-01T10:00:00Z", )"
+        R"("a:b": {}, "z": 1e}})",
+    };
+    json_decoder dec;
+    for (const auto& doc : bad) {
+        SCOPED_TRACE(doc);
+        const auto r = dec.decode(padded_payload(doc).view());
+        ASSERT_FALSE(r.ok());
+        EXPECT_EQ(r.error(), decode_error::invalid_json) << to_string(r.error());
+    }
+    // The same shapes well-formed still decode; integers beyond 64 bits are valid JSON (read
+    // as doubles), only magnitudes beyond the double range are refused.
+    for (const auto& doc :
+         {update(R"({"a:b": {"statistics": 1, "c": [1, 2, true, null]}})"),
+          update(R"({"a:b": "\u00e9\ud83d\ude00", "n": -0.5e+3})"),
+          update(R"({"a\"b\u0041": {"k\\": "v\/"}, "big": -18446744073709551616})")}) {
+        SCOPED_TRACE(doc);
+        EXPECT_TRUE(dec.decode(padded_payload(doc).view()).ok());
+    }
+}

@@ -600,3 +600,64 @@ TEST(XmlTranscoder, WorkersShareTheSchemaContext)
     }
     EXPECT_EQ(mismatches, std::vector<int>(4, 0));
 }
+
+// libyang 2.1 prints an untyped (opaque) value without quotes when its XML parser hinted it as
+// a decimal number, reading digits as strtoll does: `00123`, `+5` or ` 7` came out as invalid
+// JSON numbers (found by tests/fuzz/fuzz_decode_xml; corpus crash-untyped-leading-zero-number).
+// They are printed as strings now; real JSON numbers and booleans stay bare.
+TEST(XmlTranscoder, PrintsUntypedNumberLookalikesAsValidJson)
+{
+    xml_transcoder t(schema().native());
+    const auto doc = [](std::string_view value) {
+        // in-octets is a counter64: these values do not type, so the leaf is opaque.
+        return netconf(
+            R"(<push-update xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-push"><id>1</id>)"
+            R"(<datastore-contents>)"
+            R"(<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces">)"
+            R"(<interface><name>x</name><statistics><in-octets>)" +
+            std::string(value) +
+            "</in-octets></statistics></interface></interfaces></datastore-contents>"
+            "</push-update>");
+    };
+    for (const std::string_view v : {"00768283270", "-007", "0009"}) {
+        SCOPED_TRACE(v);
+        const std::string json = to_json(t, doc(v));
+        EXPECT_NE(json.find(R"("in-octets":")" + std::string(v) + "\""), std::string::npos) << json;
+        const decoded x(json);
+        EXPECT_TRUE(x.view.ok()) << json;
+    }
+    // Values libyang types (sign, surrounding blanks) get their canonical string form.
+    for (const std::string_view v : {"+5", " 7", "0", "-0"}) {
+        SCOPED_TRACE(v);
+        const std::string json = to_json(t, doc(v));
+        EXPECT_TRUE(decoded(json).view.ok()) << json;
+    }
+    // A JSON number that does not type (negative counter) keeps its bare form.
+    const std::string negative = to_json(t, doc("-5"));
+    EXPECT_NE(negative.find(R"("in-octets":-5)"), std::string::npos) << negative;
+    EXPECT_TRUE(decoded(negative).view.ok());
+}
+
+// An untyped element holding text beside child elements (XML mixed content) has no JSON form,
+// and libyang 2.1 printed it as broken JSON (`[{…},,{…}]`): refused as invalid_content (found
+// by tests/fuzz/fuzz_decode_xml; corpus crash-mixed-content-untyped-element). Indentation
+// between elements is not mixed content.
+TEST(XmlTranscoder, RefusesMixedContentInUntypedElements)
+{
+    xml_transcoder t(schema().native());
+    const auto doc = [](std::string_view inner) {
+        // `vendor-stats` is in a known namespace but no node of ietf-interfaces: untyped.
+        return netconf(
+            R"(<push-update xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-push"><id>1</id>)"
+            R"(<datastore-contents>)"
+            R"(<vendor-stats xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces">)" +
+            std::string(inner) + "</vendor-stats></datastore-contents></push-update>");
+    };
+    EXPECT_EQ(error_of(t, doc("<row>text<name>eth0</name></row><row><name>eth1</name></row>")),
+              xml_transcode_error::invalid_content);
+    EXPECT_NE(t.last_error_detail().find("mixed content"), std::string_view::npos)
+        << t.last_error_detail();
+    const std::string json = to_json(
+        t, doc("\n  <row>\n    <name>eth0</name>\n  </row>\n  <row><name>eth1</name></row>\n"));
+    EXPECT_TRUE(decoded(json).view.ok()) << json;
+}

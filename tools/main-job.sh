@@ -36,10 +36,12 @@ build/dpdk-app/udpnotif-dump "$pcap" --port 10001 --envelopes --yang-dir "$yang_
   --profile latest --distribution topic > "$out/demo-envelopes.jsonl"
 
 port=${UDPN_PORT:-17171}
+metrics_port=${UDPN_METRICS_PORT:-17172}
 echo
 echo "== udpnotif-recv on 127.0.0.1:$port, embedded Kafka =="
 build/src/app/udpnotif-recv --listen "127.0.0.1:$port" --yang-dir "$yang_dir" \
   --profile latest --distribution topic --rx-threads 2 --workers 2 --stats-interval 0 \
+  --metrics.listen "127.0.0.1:$metrics_port" \
   > "$out/recv.out" 2> "$out/recv.err" &
 recv=$!
 trap 'kill $recv 2>/dev/null || true' EXIT
@@ -61,6 +63,12 @@ sleep 2 # let the workers produce and the deliveries land
 for topic in $(kcat -b "$bootstrap" -L 2>/dev/null | sed -n 's/^ *topic "\([^"]*\)".*/\1/p'); do
   kcat -C -b "$bootstrap" -t "$topic" -e -J -q >> "$out/consumed.jsonl"
 done
+metrics_url=$(sed -n 's/^metrics on //p' "$out/recv.out")
+if [ -n "$metrics_url" ] && python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+     "$metrics_url" > "$out/metrics.txt"; then
+  echo "metrics: $(grep -c '^udpnotif_' "$out/metrics.txt") udpnotif_* samples from $metrics_url in $out/metrics.txt"
+fi
 kill -INT $recv
 wait $recv || echo "udpnotif-recv exited with status $? (2: records undelivered)"
 trap - EXIT

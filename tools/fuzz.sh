@@ -5,6 +5,14 @@
 #
 #   tools/fuzz.sh [SECONDS] [TARGET...]     # default: 60 seconds, every target
 #   tools/fuzz.sh 300 fuzz_reassembly
+#   tools/fuzz.sh --ci [TARGET...]          # what CI runs: fixed seed, fixed number of runs
+#
+# A timed run explores: libFuzzer picks a fresh seed and stops after SECONDS, so two runs (or a
+# fast and a slow machine) try different inputs. --ci is reproducible: -seed=UDPN_FUZZ_SEED
+# (default 1) and a fixed -runs per target (ci_runs below, about 10-20 s each on the 2-core
+# reference machine; UDPN_FUZZ_RUNS_SCALE multiplies them), so the same commit fuzzes the same
+# inputs on every machine and a CI finding is replayed exactly by the same command. Each run
+# starts by executing the whole seed corpus (the regression inputs, crash-* files included).
 #
 # Exits non-zero when any target crashes, leaks, times out or breaks an invariant; the input
 # that did it is kept in build-fuzz/fuzz-artifacts/<target>/ (add it to the corpus with a
@@ -17,8 +25,17 @@ cd "$(dirname "$0")/.."
 
 all_targets=(fuzz_header fuzz_reassembly fuzz_decode_json fuzz_decode_xml fuzz_decode_cbor
              fuzz_key fuzz_envelope)
+# --ci: executions per target (inputs run after the corpus), chosen from each target's speed.
+declare -A ci_runs=(
+  [fuzz_header]=2000000 [fuzz_reassembly]=150000 [fuzz_decode_json]=300000
+  [fuzz_decode_xml]=60000 [fuzz_decode_cbor]=300000 [fuzz_key]=100000 [fuzz_envelope]=30000
+)
 seconds=60
-if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then
+ci=0
+if [ $# -gt 0 ] && [ "$1" = --ci ]; then
+  ci=1
+  shift
+elif [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then
   seconds=$1
   shift
 fi
@@ -61,7 +78,12 @@ for t in "${targets[@]}"; do
   log="$work/fuzz.log"
   start=$(date +%s)
   rc=0
-  "$dir/tests/fuzz/$t" "$work/corpus" "${dict[@]}" -max_total_time="$seconds" -timeout=30 \
+  budget=(-max_total_time="$seconds")
+  if [ "$ci" = 1 ]; then
+    runs_ci=$(awk -v n="${ci_runs[$t]}" -v s="${UDPN_FUZZ_RUNS_SCALE:-1}" 'BEGIN{printf "%d", n*s}')
+    budget=(-seed="${UDPN_FUZZ_SEED:-1}" -runs="$runs_ci")
+  fi
+  "$dir/tests/fuzz/$t" "$work/corpus" "${dict[@]}" "${budget[@]}" -timeout=30 \
     -rss_limit_mb=2560 -max_len=16384 -print_final_stats=1 -artifact_prefix="$artifacts" \
     >"$log" 2>&1 || rc=$?
   took=$(( $(date +%s) - start ))
@@ -84,4 +106,8 @@ if [ ${#failed[@]} -ne 0 ]; then
   echo "fuzz.sh: ${#failed[@]} of ${#targets[@]} targets failed: ${failed[*]}" >&2
   exit 1
 fi
-echo "fuzz.sh: ${#targets[@]} targets ran ${seconds}s each without a finding"
+if [ "$ci" = 1 ]; then
+  echo "fuzz.sh: ${#targets[@]} targets ran their fixed --ci runs (seed ${UDPN_FUZZ_SEED:-1}) without a finding"
+else
+  echo "fuzz.sh: ${#targets[@]} targets ran ${seconds}s each without a finding"
+fi

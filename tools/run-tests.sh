@@ -5,7 +5,8 @@
 #   1. release  build/       Release build, every suite (extra arguments go to this meson test)
 #   2. asan     build-asan/  gcc, ASan + UBSan (any UBSan finding fails), every suite
 #   3. tsan     build-tsan/  gcc, TSan, the threaded suites input, kafka and pipeline
-#   4. fuzz     build-fuzz/  clang + libFuzzer, each target UDPN_FUZZ_SECONDS (20) on its corpus
+#   4. fuzz     build-fuzz/  clang + libFuzzer, each target its corpus then a fixed number of
+#                            inputs from a fixed seed (tools/fuzz.sh --ci: reproducible)
 # UDPN_QUICK=1 runs stage 1 only (local use). UDPN_JOBS: build and test parallelism (2).
 # The last line sums every stage: "N passed, N failed, N skipped".
 set -euo pipefail
@@ -82,7 +83,7 @@ if [ "${UDPN_QUICK:-0}" != 1 ]; then
 
   echo "== stage fuzz (build-fuzz/: clang, libFuzzer + address + undefined)"
   rm -f build-fuzz/meson-logs/fuzz-results.json
-  UDPN_FUZZ_DIR=build-fuzz tools/fuzz.sh "${UDPN_FUZZ_SECONDS:-20}" || status=1
+  UDPN_FUZZ_DIR=build-fuzz tools/fuzz.sh --ci || status=1
   if [ -f build-fuzz/meson-logs/fuzz-results.json ]; then
     logs+=(build-fuzz/meson-logs/fuzz-results.json)
   else

@@ -3,6 +3,7 @@
 #include "yangpush/json_number.hpp"
 
 #include <libyang/libyang.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <charconv>
@@ -1172,6 +1173,14 @@ struct xml_transcoder::impl {
         if (xml.size() > config.max_input_bytes) {
             fail(xml_transcode_error::too_large, "payload longer than max_input_bytes");
             return xml_transcode_error::too_large;
+        }
+        // XML text is UTF-8 here (application/yang-data+xml, RFC 8040 §5.3; XML 1.0 §4.3.3
+        // without an encoding declaration). libyang 2.1 does not check the bytes of CDATA
+        // sections and prints them as they are, so a stray byte such as 0x9a would reach the
+        // JSON text (found by fuzz_decode_xml). Refuse the payload before anything reads it.
+        if (!simdjson::validate_utf8(xml.data(), xml.size())) {
+            fail(xml_transcode_error::malformed_xml, "payload is not valid UTF-8");
+            return xml_transcode_error::malformed_xml;
         }
         scan_failure failure;
         if (!scanner.scan(xml, *this, failure)) {

@@ -45,7 +45,7 @@ namespace udpn::yangpush {
 enum class xml_transcode_error : std::uint8_t {
     too_large,          ///< the payload is longer than xml_transcoder_config::max_input_bytes
     malformed_xml,      ///< not well-formed XML (syntax, mismatched or missing end tags, unbound
-                        ///< prefix, text outside the root), or a DOCTYPE (refused)
+                        ///< prefix, text outside the root), not UTF-8, or a DOCTYPE (refused)
     too_deep,           ///< element nesting deeper than xml_transcoder_config::max_depth, or more
                         ///< namespace declarations in scope than max_namespace_bindings
     unknown_namespace,  ///< the notification's (or any anydata element's) namespace is not an

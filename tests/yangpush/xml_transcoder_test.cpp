@@ -661,3 +661,25 @@ TEST(XmlTranscoder, RefusesMixedContentInUntypedElements)
         t, doc("\n  <row>\n    <name>eth0</name>\n  </row>\n  <row><name>eth1</name></row>\n"));
     EXPECT_TRUE(decoded(json).view.ok()) << json;
 }
+
+TEST(XmlTranscoder, RefusesPayloadsThatAreNotUtf8)
+{
+    // fuzz_decode_xml: a stray 0x9a inside a CDATA section went through libyang 2.1 unchecked
+    // and was printed into the JSON text. Corpus: fuzz_decode_xml/crash-invalid-utf8-in-cdata.
+    xml_transcoder t(schema().native());
+    const auto started = [](std::string_view filter) {
+        return netconf(
+            R"(<subscription-started xmlns="urn:ietf:params:xml:ns:yang:ietf-subscribed-notifications")"
+            R"( xmlns:yp="urn:ietf:params:xml:ns:yang:ietf-yang-push"><id>7</id>)"
+            R"(<yp:datastore-xpath-filter><![CDATA[)" +
+            std::string(filter) + "]]></yp:datastore-xpath-filter></subscription-started>");
+    };
+    EXPECT_EQ(error_of(t, started("/if:interfaces\x9a")), xml_transcode_error::malformed_xml);
+    EXPECT_NE(t.last_error_detail().find("UTF-8"), std::string_view::npos)
+        << t.last_error_detail();
+    EXPECT_EQ(error_of(t, started("/if:\xc3")), xml_transcode_error::malformed_xml); // cut
+    // The same document with well-formed text is not refused for its encoding.
+    std::string json;
+    const auto ok = t.transcode(started("/if:interfaces"), json);
+    EXPECT_TRUE(ok.ok() || ok.error() != xml_transcode_error::malformed_xml);
+}

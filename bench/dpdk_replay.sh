@@ -123,13 +123,14 @@ replay() {
     -- --yang-dir "$yang_dir" --stats-interval 0 --set metrics.listen= --workers "$workers" \
     "${sink_args[@]}" >"$log" 2>"$err" || rc=$?
 
-  local final rate packet dropped port kafka why=""
+  local final rate packet dropped port kafka latency why=""
   final=$(report_line "$log" final)
   rate=$(report_line "$log" rate)
   packet=$(report_line "$log" packet)
   dropped=$(report_line "$log" dropped)
   port=$(report_line "$log" "port 0")
   kafka=$(report_line "$log" kafka)
+  latency=$(report_line "$log" latency_us)
   [ "$rc" -eq 0 ] || why+=" exit=$rc"
   if [ -z "$final" ] || [ -z "$rate" ] || [ -z "$dropped" ] || [ -z "$port" ]; then
     why+=" no-report"
@@ -149,6 +150,8 @@ replay() {
         [ "${kv#*=}" = 0 ] || why+=" kafka.$kv"
       done
     fi
+    v=$(field "$latency" count)
+    [ "$v" = "$expected" ] || why+=" latency.count=$v(expected $expected)"
     v=$(field "$final" undelivered)
     [ "$v" = 0 ] || why+=" undelivered=$v"
     v=$(field "$final" frames)
@@ -182,7 +185,9 @@ replay() {
     "messages_per_s_per_rx_lcore=$(awk -v a="$mps" -v n="$n_rx" 'BEGIN{printf "%.0f", a/n}')" \
     "messages_per_s_per_worker=$(awk -v a="$mps" -v n="$workers" 'BEGIN{printf "%.0f", a/n}')" \
     "bytes_per_s_per_rx_lcore=$(awk -v a="$bps" -v n="$n_rx" 'BEGIN{printf "%.0f", a/n}')" \
-    "bytes_per_s_per_worker=$(awk -v a="$bps" -v n="$workers" 'BEGIN{printf "%.0f", a/n}')"
+    "bytes_per_s_per_worker=$(awk -v a="$bps" -v n="$workers" 'BEGIN{printf "%.0f", a/n}')" \
+    "latency_p50_us=$(field "$latency" p50) latency_p99_us=$(field "$latency" p99)" \
+    "latency_p999_us=$(field "$latency" p999) latency_max_us=$(field "$latency" max)"
 }
 
 echo "# udpnotif-recv-dpdk replay: $recv"

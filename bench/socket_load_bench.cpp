@@ -390,6 +390,12 @@ void BM_SocketLoad(benchmark::State& state)
         state.counters["prod_cpu_s_per_M"] =
             received > 0 ? 1e-9 * double(cpu1.producer - cpu0.producer) / received * 1e6 : 0;
         state.counters["sender_cpu_pct"] = 100.0 * 1e-9 * double(sender_cpu) / seconds;
+        // arrival of the completing datagram -> produce call, over the timed run only
+        udpn::latency_histogram lat = after.latency;
+        lat.subtract(before.latency);
+        state.counters["lat_p50_us"] = double(lat.quantile_ns(0.5)) * 1e-3;
+        state.counters["lat_p99_us"] = double(lat.quantile_ns(0.99)) * 1e-3;
+        state.counters["lat_p999_us"] = double(lat.quantile_ns(0.999)) * 1e-3;
         state.SetItemsProcessed(static_cast<std::int64_t>(delivered));
         state.SetBytesProcessed(static_cast<std::int64_t>(delivered * double(size)));
     }

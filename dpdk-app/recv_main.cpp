@@ -130,6 +130,10 @@ void print_report(const udpn::pipeline::stop_report& r, const packet_totals& t,
                 "frames_per_s=%.0f records_per_s=%.0f\n",
                 prog, secs, rx_secs, per_s(s.rx_messages), per_s(t.loop.bytes),
                 per_s(t.loop.frames), per_s(s.records));
+    // The completing frame's rx_burst -> the produce call (null sink: its count), per record.
+    // In replay the RX lcore waits for room in the worker queue, so this includes the queueing
+    // of a saturated pipeline (docs: bench/README.md, DPDK pcap replay).
+    std::printf("%s: latency_us: %s\n", prog, udpn::latency_fields_us(s.latency).c_str());
     std::printf("%s: packet: ip_fragments=%llu ip_reassembled=%llu ip_fragment_errors=%llu "
                 "not_ip=%llu not_udp=%llu other_port=%llu truncated=%llu\n",
                 prog, ull(t.p.ip_fragments), ull(t.p.ip_reassembled),

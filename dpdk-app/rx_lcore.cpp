@@ -107,6 +107,7 @@ void rx_lcore::deliver(const message_view& v) noexcept
     meta.last_rx_ns = v.rx_ns;
     meta.collection_wall_ns = v.rx_ns;
     meta.first_wall_ns = v.rx_ns;
+    meta.arrival_ns = _arrival_ns; // monotonic, also in replay (latency, not capture time)
     (void)_port->submit(m); // a refusal is counted by the port
 }
 
@@ -138,6 +139,7 @@ int rx_lcore::run() noexcept
                 continue;
             }
             got = true;
+            _arrival_ns = clock_ns(CLOCK_MONOTONIC);
             _loop.full_polls += n == _cfg.burst ? 1 : 0;
             _loop.frames += n;
             for (std::uint16_t i = 0; i < n; ++i) {

@@ -87,6 +87,7 @@ class rx_lcore {
     pipeline::pipeline::rx_port* _port;
     const std::atomic<bool>* _stop;
     rx_loop_counters _loop;
+    std::uint64_t _arrival_ns = 0; ///< CLOCK_MONOTONIC when the burst being processed came in
     std::atomic<bool> _finished{false};
 };
 

@@ -118,6 +118,8 @@ void print_summary(const udpn::pipeline::pipeline_stats& s, const udpn::pipeline
                  static_cast<unsigned long long>(s.envelope_failed),
                  static_cast<unsigned long long>(s.record_drops),
                  static_cast<unsigned long long>(r.left_in_queues));
+    // arrival of the completing datagram -> produce call (or null-sink count), per record
+    std::fprintf(stderr, "udpnotif-recv: latency_us: %s\n", udpn::latency_fields_us(s.latency).c_str());
     if (null_sink) {
         std::fprintf(stderr, "udpnotif-recv: null sink: records=%llu bytes=%llu (no Kafka)\n",
                      static_cast<unsigned long long>(s.null_records),

@@ -44,6 +44,10 @@ struct message_meta {
     /// collection_wall_ns - (last_rx_ns - first_rx_ns): the wall clock is read per burst, the
     /// reassembly table keeps monotonic times only.
     std::uint64_t first_wall_ns = 0;
+    /// Monotonic clock (CLOCK_MONOTONIC, ns) when this process received the completing
+    /// datagram (its recvmmsg / rx_burst returned): the start of the arrival-to-produce latency
+    /// (latency_histogram). Unlike last_rx_ns it is never capture time, also in pcap replay.
+    std::uint64_t arrival_ns = 0;
 };
 
 static_assert(std::is_trivially_copyable_v<message_meta>);

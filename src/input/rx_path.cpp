@@ -96,6 +96,7 @@ message_buffer* rx_path::deliver_whole(const datagram& d,
     m.last_rx_ns = _clock_ns;
     m.collection_wall_ns = d.rx_wall_ns;
     m.first_wall_ns = d.rx_wall_ns;
+    m.arrival_ns = d.rx_ns;
     return msg;
 }
 
@@ -126,6 +127,7 @@ message_buffer* rx_path::deliver_completed(const datagram& d) noexcept
     m.collection_wall_ns = d.rx_wall_ns;
     const std::uint64_t span_ns = done.last_ns >= done.first_ns ? done.last_ns - done.first_ns : 0;
     m.first_wall_ns = d.rx_wall_ns >= span_ns ? d.rx_wall_ns - span_ns : 0;
+    m.arrival_ns = d.rx_ns;
     return msg;
 }
 

@@ -31,6 +31,7 @@ const char* to_string(metric_type t) noexcept
     switch (t) {
     case metric_type::counter: return "counter";
     case metric_type::gauge: return "gauge";
+    case metric_type::histogram: return "histogram";
     }
     return "untyped";
 }
@@ -119,6 +120,7 @@ void exposition_writer::begin(std::string_view name, std::string_view help, metr
         fail("family '" + std::string(name) + "' written twice");
     }
     _current.assign(name);
+    _current_type = type;
     _label_sets.clear();
     _out.append("# HELP ");
     _out.append(name);
@@ -131,12 +133,18 @@ void exposition_writer::begin(std::string_view name, std::string_view help, metr
     _out.push_back('\n');
 }
 
-void exposition_writer::add(std::span<const label> labels, const number& value)
+void exposition_writer::add(std::span<const label> labels, const number& value,
+                            std::string_view suffix)
 {
     if (_current.empty()) {
         fail("sample before any family");
     }
+    if (!suffix.empty() && (_current_type != metric_type::histogram ||
+                            (suffix != "_bucket" && suffix != "_sum" && suffix != "_count"))) {
+        fail("sample suffix '" + std::string(suffix) + "' in " + _current);
+    }
     std::string line = _current;
+    line.append(suffix);
     if (!labels.empty()) {
         line.push_back('{');
         for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -172,7 +180,7 @@ void exposition_writer::write(const family& f)
 {
     begin(f.name, f.help, f.type);
     for (const sample& s : f.samples) {
-        add(s.labels, s.value);
+        add(s.labels, s.value, s.suffix);
     }
 }
 

@@ -21,13 +21,14 @@
 
 namespace udpn::metrics {
 
-/// Prometheus metric type (only the two we expose).
+/// Prometheus metric type.
 enum class metric_type : std::uint8_t {
-    counter, ///< only goes up (resets with the process); its name ends in `_total`
-    gauge,   ///< a value now (queue depth, entries held, flags)
+    counter,   ///< only goes up (resets with the process); its name ends in `_total`
+    gauge,     ///< a value now (queue depth, entries held, flags)
+    histogram, ///< cumulative `_bucket{le=...}` samples, `_sum`, `_count` (sample::suffix)
 };
 
-/// "counter" or "gauge". Thread: any.
+/// "counter", "gauge" or "histogram". Thread: any.
 [[nodiscard]] const char* to_string(metric_type t) noexcept;
 
 /// A sample value: counters and most gauges are exact integers; times are reals.
@@ -45,6 +46,9 @@ struct sample {
     number value = std::uint64_t{0};
     /// The value counts data the receiver dropped (DESIGN.md §2); the rate line lists these.
     bool drop = false;
+    /// Appended to the family name for this sample: histograms only (`_bucket`, `_sum`,
+    /// `_count`); empty for counters and gauges.
+    std::string suffix;
 };
 
 /// A metric family: one name, one HELP, one TYPE, its samples (each label set once).
@@ -76,10 +80,11 @@ class exposition_writer {
     /// @throws std::logic_error when \p name is not a valid metric name, was written before,
     ///         or is a counter whose name does not end in `_total`.
     void begin(std::string_view name, std::string_view help, metric_type type);
-    /// Writes one sample of the current family.
-    /// @throws std::logic_error before any begin(), for an invalid or repeated label name, or a
-    ///         label set already written in this family.
-    void add(std::span<const label> labels, const number& value);
+    /// Writes one sample of the current family, named the family's name + \p suffix (a
+    /// histogram's `_bucket`, `_sum`, `_count`; empty otherwise).
+    /// @throws std::logic_error before any begin(), for an invalid or repeated label name, a
+    ///         label set already written in this family, or a suffix outside a histogram.
+    void add(std::span<const label> labels, const number& value, std::string_view suffix = {});
     /// Writes a whole family (begin + add per sample).
     void write(const family& f);
     /// The text so far. Thread: the owner.
@@ -90,6 +95,7 @@ class exposition_writer {
   private:
     std::string _out;
     std::string _current;                        ///< name of the open family ("" before begin())
+    metric_type _current_type = metric_type::gauge;
     std::unordered_set<std::string> _names;      ///< families written (checked for repeats)
     std::unordered_set<std::string> _label_sets; ///< label sets of the open family
 };

@@ -1,5 +1,7 @@
 #include "metrics/pipeline_metrics.hpp"
 
+#include "common/latency_histogram.hpp"
+
 #include "envelope/errors.hpp"
 #include "input/buffer_pool.hpp"
 #include "input/rx_path.hpp"
@@ -21,6 +23,8 @@
 #include "yangpush/subscription.hpp"
 #include "yangpush/xml_transcoder.hpp"
 
+#include <cstddef>
+#include <cstdio>
 #include <string>
 
 namespace udpn::metrics {
@@ -747,9 +751,49 @@ constexpr part<worker_thread_stats> worker_parts[] = {
     nested<&worker_thread_stats::sequences>("sequence"),
 };
 
+/// producer_thread_stats::latency as one Prometheus histogram summed over the producer
+/// threads, `udpnotif_pipeline_latency_seconds`: a bucket per power of two from 64 ns (the
+/// histogram's own finer slices are merged into octaves), `+Inf`, `_sum`, `_count`.
+void collect_latency(std::vector<family>& out, std::string_view /*stage*/,
+                     const std::vector<producer_thread_stats>& ts)
+{
+    latency_histogram all;
+    for (const producer_thread_stats& t : ts) {
+        all.merge(t.latency);
+    }
+    family fam{std::string(name_prefix) + "pipeline_latency_seconds",
+               "Arrival of a message's completing datagram to its produce call (null sink: its "
+               "count), per record.",
+               metric_type::histogram,
+               {}};
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i + 1 < latency_histogram::n_buckets; ++i) {
+        cumulative += all.bucket_count(i);
+        const bool octave_end = i == 0 || i % latency_histogram::sub_buckets == 0;
+        if (octave_end) {
+            char le[32];
+            std::snprintf(le, sizeof le, "%.9g",
+                          static_cast<double>(latency_histogram::upper_bound_ns(i)) * 1e-9);
+            fam.samples.push_back({{{"le", le}}, cumulative, false, "_bucket"});
+        }
+    }
+    fam.samples.push_back({{{"le", "+Inf"}}, all.count(), false, "_bucket"});
+    fam.samples.push_back({{}, static_cast<double>(all.sum_ns()) * 1e-9, false, "_sum"});
+    fam.samples.push_back({{}, all.count(), false, "_count"});
+    out.push_back(std::move(fam));
+}
+
+void layout_latency(std::vector<struct_layout>& /*all*/, struct_layout& parent,
+                    std::string_view stage)
+{
+    parent.members.push_back({stage, offsetof(producer_thread_stats, latency),
+                              sizeof(latency_histogram), alignof(latency_histogram)});
+}
+
 constexpr part<producer_thread_stats> producer_parts[] = {
     own<producer_thread_stats>("producer"),
     nested<&producer_thread_stats::kafka>("kafka"),
+    {"latency", &collect_latency, &layout_latency},
 };
 
 template <class T, std::size_t N>

@@ -82,6 +82,8 @@ struct record_slot {
     std::array<std::string, max_headers> header_names;
     std::array<std::string, max_headers> header_values;
     std::size_t n_headers = 0;
+    /// input::message_meta::arrival_ns of the message the record came from (0: unknown)
+    std::uint64_t arrival_ns = 0;
     bounded_queue<record_slot*>* home = nullptr; ///< the owning worker's free-slot queue
 
     /// Copies \p r in (a value or key above slot_keep_bytes from an earlier record is freed
@@ -472,6 +474,7 @@ struct pipeline::worker_unit final : worker::record_sink {
             (void)free_slots.try_push(slot); // it came from there: room for it
             return;
         }
+        slot->arrival_ns = current_arrival_ns;
         // Cannot fail: the producer's queue holds every slot of every worker it serves. Were
         // it to, the record is dropped and counted, and the slot kept.
         if (!to_producer->try_push(slot)) {
@@ -485,6 +488,7 @@ struct pipeline::worker_unit final : worker::record_sink {
     slot_queue free_slots;                ///< slots back from the producer, ready for reuse
     slot_queue* to_producer = nullptr;    ///< queue of producer id % n_producers
     std::uint64_t slot_wait_ns = 0;
+    std::uint64_t current_arrival_ns = 0; ///< arrival_ns of the message being processed
     std::size_t n_slots = 0;
     std::uint32_t id = 0;
     std::vector<buffer_queue*> inbound; ///< one per RX thread
@@ -553,6 +557,11 @@ struct pipeline::producer_unit {
     /// Produces (or, null sink, counts) the record in \p slot. Thread: the producer thread.
     void handle(const record_slot& slot) noexcept
     {
+        if (slot.arrival_ns != 0) {
+            // arrival of the completing datagram -> this produce call (issue: latency p50/p99)
+            const std::uint64_t now = input::monotonic_ns();
+            latency.record(now > slot.arrival_ns ? now - slot.arrival_ns : 0);
+        }
         if (!producer) {
             ++null_records;
             null_bytes += slot.key.size() + slot.value.size();
@@ -576,6 +585,7 @@ struct pipeline::producer_unit {
     std::uint32_t id = 0;
     std::thread thread;
     std::uint64_t records_taken = 0; ///< the producer thread's own counters
+    latency_histogram latency;       ///< arrival -> produce call, per record
     std::uint64_t null_records = 0;
     std::uint64_t null_bytes = 0;
     std::uint64_t next_publish_ns = 0;
@@ -600,6 +610,7 @@ struct pipeline::producer_unit {
         s.queued = queue_depth(records);
         s.null_records = null_records;
         s.null_bytes = null_bytes;
+        s.latency = latency;
         const std::lock_guard lock(published_mutex);
         published = s;
     }
@@ -777,6 +788,7 @@ void pipeline::run_worker(worker_unit& w) noexcept
         msg.media_type = m->meta.media_type;
         msg.s_flag = m->meta.s_flag;
         msg.collection_time_ns = static_cast<std::int64_t>(m->meta.collection_wall_ns);
+        w.current_arrival_ns = m->meta.arrival_ns;
         (void)w.stage.process(msg, w); // the record (if any) is copied into a slot
         if (!_rx[m->owner_id()]->returns.try_push(m)) {
             ++w.return_failed; // cannot happen: the return queue holds the whole pool
@@ -1014,6 +1026,7 @@ pipeline_stats summarize(const thread_stats& t) noexcept
         s.producer_records += pt.records;
         s.null_records += pt.null_records;
         s.null_bytes += pt.null_bytes;
+        s.latency.merge(pt.latency);
         const kafka::producer_stats& p = pt.kafka;
         s.kafka.queued += p.queued;
         s.kafka.queued_bytes += p.queued_bytes;

@@ -51,6 +51,7 @@
 /// try_push/try_pop only, so an RX lcore never blocks inside it.
 #pragma once
 
+#include "common/latency_histogram.hpp"
 #include "envelope/errors.hpp"
 #include "input/buffer_pool.hpp"
 #include "input/rx_path.hpp"
@@ -111,6 +112,7 @@ struct pipeline_stats {
     std::uint64_t producer_records = 0; ///< records the producer threads took from their queues
     std::uint64_t null_records = 0;     ///< null sink: records counted and dropped
     std::uint64_t null_bytes = 0;       ///< null sink: their key + value octets
+    latency_histogram latency;          ///< arrival -> produce call, merged over producers
     // producers (summed)
     kafka::producer_stats kafka;
 };
@@ -174,6 +176,9 @@ struct producer_thread_stats {
     std::uint64_t queued = 0;       ///< gauge: records waiting in this thread's queue
     std::uint64_t null_records = 0; ///< null sink: records counted and dropped
     std::uint64_t null_bytes = 0;   ///< null sink: their key + value octets
+    /// Arrival of the completing datagram (message_meta::arrival_ns) to the produce call (or
+    /// the null sink's count), per record that knows its arrival.
+    latency_histogram latency;
 };
 
 /// Per-thread counters of the whole pipeline. Thread: any (a copy).

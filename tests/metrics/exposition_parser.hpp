@@ -22,6 +22,7 @@ struct parsed_sample {
     std::map<std::string, std::string> labels; ///< unescaped values
     double value = 0;
     std::string value_text; ///< as written
+    std::string suffix;     ///< histograms: `_bucket`, `_sum` or `_count` after the family name
 };
 
 struct parsed_family {
@@ -210,7 +211,7 @@ inline parse_result parse(std::string_view text)
             if (name != pending_help_name) {
                 return fail("TYPE of " + name + " does not follow its HELP");
             }
-            if (type != "counter" && type != "gauge") {
+            if (type != "counter" && type != "gauge" && type != "histogram") {
                 return fail("unexpected type " + type);
             }
             if (type == "counter" && !name.ends_with("_total")) {
@@ -238,10 +239,15 @@ inline parse_result parse(std::string_view text)
             ++i;
         }
         const std::string name(line.substr(0, i));
-        if (name != current->name) {
+        parsed_sample s;
+        if (current->type == "histogram" && name.starts_with(current->name)) {
+            s.suffix = name.substr(current->name.size());
+            if (s.suffix != "_bucket" && s.suffix != "_sum" && s.suffix != "_count") {
+                return fail("histogram sample " + name + " is not _bucket, _sum or _count");
+            }
+        } else if (name != current->name) {
             return fail("sample " + name + " outside its family (" + current->name + ")");
         }
-        parsed_sample s;
         std::string label_key;
         if (i < line.size() && line[i] == '{') {
             ++i;
@@ -323,8 +329,12 @@ inline parse_result parse(std::string_view text)
         if (current->type == "counter" && !(s.value >= 0)) {
             return fail("negative or NaN counter " + name);
         }
+        label_key = s.suffix + "\x1e";
         for (const auto& [k, val] : s.labels) {
             label_key += k + "=" + val + "\x1f";
+        }
+        if (s.suffix == "_bucket" && s.labels.count("le") == 0) {
+            return fail("histogram bucket without le: " + name);
         }
         if (!label_sets.insert(label_key).second) {
             return fail("label set twice in " + name);

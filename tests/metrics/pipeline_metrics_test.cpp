@@ -355,5 +355,57 @@ TEST(PipelineHealth, AFatalProducerMakesItUnhealthy)
     EXPECT_NE(h.detail.find("-150"), std::string::npos) << h.detail;
 }
 
+TEST(PipelineMetrics, LatencyIsOneCumulativeHistogramOverTheProducers)
+{
+    thread_stats t;
+    t.producers.resize(2);
+    t.producers[0].latency.record(50);        // first bucket (< 64 ns)
+    t.producers[0].latency.record(3'000);     // 3 us
+    t.producers[1].latency.record(3'100);
+    t.producers[1].latency.record(2'000'000); // 2 ms
+    const auto parsed = parse(render(pipeline_families(t)));
+    ASSERT_EQ(parsed.error, "");
+    const parsed_family* f = parsed.family("udpnotif_pipeline_latency_seconds");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->type, "histogram");
+    double previous = 0;
+    double previous_le = 0;
+    std::size_t buckets = 0;
+    double at_4us = -1, at_1ms = -1, at_inf = -1, count = -1, sum = -1;
+    for (const auto& s : f->samples) {
+        if (s.suffix == "_bucket") {
+            ++buckets;
+            const std::string& le = s.labels.at("le");
+            EXPECT_GE(s.value, previous) << le << ": buckets must be cumulative";
+            previous = s.value;
+            if (le == "+Inf") {
+                at_inf = s.value;
+                continue;
+            }
+            const double bound = std::stod(le);
+            EXPECT_GT(bound, previous_le);
+            previous_le = bound;
+            if (bound > 3.2e-6 && at_4us < 0) {
+                at_4us = s.value; // first bound above both 3 us values
+            }
+            if (bound > 1e-3 && bound < 2e-3) {
+                at_1ms = s.value;
+            }
+        } else if (s.suffix == "_count") {
+            count = s.value;
+        } else if (s.suffix == "_sum") {
+            sum = s.value;
+        }
+    }
+    EXPECT_GT(buckets, 20u);
+    EXPECT_EQ(f->samples.front().labels.at("le"), "6.4e-08");
+    EXPECT_EQ(f->samples.front().value, 1); // 50 ns
+    EXPECT_EQ(at_4us, 3);
+    EXPECT_EQ(at_1ms, 3); // 2 ms is above 1.05 ms
+    EXPECT_EQ(at_inf, 4);
+    EXPECT_EQ(count, 4);
+    EXPECT_NEAR(sum, (50 + 3'000 + 3'100 + 2'000'000) * 1e-9, 1e-12);
+}
+
 } // namespace
 } // namespace udpn::metrics

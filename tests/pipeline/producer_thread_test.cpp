@@ -195,6 +195,13 @@ TEST(pipeline_null_sink, counts_every_record_and_starts_no_kafka)
     EXPECT_EQ(s.kafka.queued, 0u);
     EXPECT_EQ(s.kafka.delivered, 0u);
     EXPECT_EQ(r.undelivered, 0u);
+    // Every record knows when its message arrived: one latency sample each, all of them
+    // between the arrival of the completing datagram and the end of the test (a latency of
+    // several minutes would mean arrival_ns is not the monotonic receive time).
+    EXPECT_EQ(s.latency.count(), n_messages);
+    EXPECT_GT(s.latency.quantile_ns(0.5), 0u);
+    EXPECT_LE(s.latency.quantile_ns(0.5), s.latency.max_ns());
+    EXPECT_LT(s.latency.max_ns(), 60'000'000'000ull);
 
     // null_bytes = value octets (the stages count them) + key octets (a reference stage
     // derives the same keys).

@@ -74,6 +74,17 @@ struct pipeline_config {
     /// microseconds (yielding; it serves nothing else meanwhile, so its queues fill and RX
     /// backpressure takes over). 0 = drop at once.
     std::uint32_t record_wait_us = 100'000;
+    /// Longest sleep of an idle worker or producer thread (nothing in its queues),
+    /// microseconds, 10..100000. Without wake_on_handoff every message below saturation waits
+    /// up to this long per stage: it is the latency a quiet pipeline adds, traded for batching
+    /// (fewer wake-ups per message). A Kafka producer serves delivery reports at least this often.
+    std::uint32_t idle_wait_us = 1000;
+    /// Wake the next stage's sleeping thread at each hand-off (an RX burst to a worker, a
+    /// record to a producer) instead of letting it sleep out idle_wait_us: arrival-to-produce
+    /// latency drops from about a millisecond to about a hundred microseconds, at the price of
+    /// a futex wake-up and a context switch per hand-off at low and medium load (measured on
+    /// the 2-core machine: bench/README.md, "Latency"). Off by default.
+    bool wake_on_handoff = false;
     /// At stop: longest time the workers spend emptying their queues, milliseconds.
     std::uint32_t drain_timeout_ms = 10'000;
     /// At stop: longest time each producer waits for outstanding deliveries (after its record

@@ -114,6 +114,8 @@ inline const std::map<std::string, std::string>& test_values()
         {"workers.cpus", "2,3"},
         {"workers.queue_capacity", "128"},
         {"workers.queue_full_wait_us", "0"},
+        {"workers.idle_wait_us", "250"},
+        {"workers.wake_on_handoff", "true"},
         {"workers.drain_timeout_ms", "500"},
         {"workers.max_payload_bytes", "1000"},
         {"producers.count", "2"},

@@ -134,6 +134,8 @@ TEST(OptionTable, RowsWriteTheFieldsTheyName)
     EXPECT_EQ(p.producer_cpus, (std::vector<int>{4}));
     EXPECT_EQ(p.record_slots, 64u);
     EXPECT_EQ(p.record_wait_us, 0u);
+    EXPECT_EQ(p.idle_wait_us, 250u);
+    EXPECT_TRUE(p.wake_on_handoff);
     EXPECT_EQ(p.flush_timeout_ms, 500u);
     EXPECT_EQ(p.worker.key.standards_profile, key::profile::latest);
     EXPECT_EQ(p.worker.key.format, key::key_format::ietf_02);

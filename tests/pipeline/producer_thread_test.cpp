@@ -225,6 +225,42 @@ TEST(pipeline_null_sink, counts_every_record_and_starts_no_kafka)
     EXPECT_EQ(s.null_bytes, value_bytes + key_bytes);
 }
 
+// workers.wake_on_handoff: with a long idle sleep (100 ms), every record still arrives, and a
+// message does not wait for the sleeping worker or producer to time out: it wakes them. (A
+// lost wake-up would put the median arrival-to-produce latency at 100 ms or more; the bound
+// below leaves a loaded machine 30 ms of scheduling delay.) Without wake-ups the same traffic
+// waits out the sleeps.
+TEST(pipeline_wakeups, handoffs_wake_the_sleeping_worker_and_producer)
+{
+    for (const bool wake : {true, false}) {
+        pipeline::pipeline_config cfg = pipeline_config_for_test(1, 1, 1);
+        cfg.kafka.brokers = std::string(kafka::null_brokers_value);
+        cfg.idle_wait_us = 100'000;
+        cfg.wake_on_handoff = wake;
+        pipeline::pipeline p(cfg);
+        p.start();
+        exporter_socket e(address_for_worker(0, 1).c_str());
+        const auto t = traffic_of("router-a", 7, 40);
+        for (const auto& m : t) {
+            // one at a time, 20 ms apart: the threads are asleep again when the next arrives
+            for (const auto& d : m.datagrams) {
+                e.send(d, p.local_port());
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+        ASSERT_TRUE(wait_until([&] { return p.stats().null_records >= t.size(); }, 20s));
+        const pipeline::stop_report r = p.stop();
+        const pipeline::pipeline_stats& s = r.final_stats;
+        EXPECT_EQ(s.null_records, t.size());
+        EXPECT_EQ(s.latency.count(), t.size());
+        if (wake) {
+            EXPECT_LT(s.latency.quantile_ns(0.5), 30'000'000u) << "wake-ups lost";
+        } else {
+            EXPECT_GT(s.latency.quantile_ns(0.5), 30'000'000u) << "the sleeps were not slept";
+        }
+    }
+}
+
 TEST(pipeline_null_sink, kafka_config_accepts_null_and_a_producer_refuses_it)
 {
     kafka::kafka_config k;
@@ -347,6 +383,11 @@ TEST(pipeline_config, refuses_bad_producer_and_slot_settings)
     EXPECT_TRUE(refused(c));
     c = ok;
     c.record_slots = 0;
+    EXPECT_TRUE(refused(c));
+    c = ok;
+    c.idle_wait_us = 5;
+    EXPECT_TRUE(refused(c));
+    c.idle_wait_us = 100'001;
     EXPECT_TRUE(refused(c));
     const auto problems = pipeline::validate(ok);
     EXPECT_TRUE(problems.empty());

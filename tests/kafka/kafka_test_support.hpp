@@ -4,6 +4,8 @@
 /// that reads a topic back from the start, and a metadata query. Loopback only.
 #pragma once
 
+#include "kafka/config.hpp"
+
 #include <librdkafka/rdkafka.h>
 
 #include <array>
@@ -67,6 +69,19 @@ struct consumed_record {
     std::optional<std::string> value; ///< nullopt: null value
     std::vector<std::pair<std::string, std::string>> headers;
 };
+
+/// A producer configuration for fault tests: linger 1 ms, quick reconnects after a mock broker
+/// comes back, no librdkafka log lines.
+inline kafka_config quiet_config()
+{
+    kafka_config config;
+    config.linger_ms = 1;
+    config.properties.push_back({"reconnect.backoff.ms", "10"});
+    config.properties.push_back({"reconnect.backoff.max.ms", "100"});
+    config.properties.push_back({"retry.backoff.ms", "10"});
+    config.properties.push_back({"log_level", "0"});
+    return config;
+}
 
 /// Creates a librdkafka client of \p type on \p bootstrap with quiet logging.
 inline rd_kafka_t* new_client(rd_kafka_type_t type, const std::string& bootstrap,

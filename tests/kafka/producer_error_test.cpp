@@ -23,17 +23,7 @@ namespace {
 
 constexpr std::int16_t produce_api_key = 0; // Kafka ProduceRequest
 
-kafka_config quiet_config()
-{
-    kafka_config config;
-    config.linger_ms = 1;
-    // Quick reconnects after a mock broker comes back; error-level logs only.
-    config.properties.push_back({"reconnect.backoff.ms", "10"});
-    config.properties.push_back({"reconnect.backoff.max.ms", "100"});
-    config.properties.push_back({"retry.backoff.ms", "10"});
-    config.properties.push_back({"log_level", "0"});
-    return config;
-}
+using test::quiet_config;
 
 /// The startup_error a producer built from \p config throws (what() and property()).
 std::pair<std::string, std::string> startup_failure(const kafka_config& config,

@@ -376,6 +376,108 @@ def case_duplicate(cap):
     send(udpnotif(3, 4, body(4)))
 
 
+# ---- Name-based CBOR (RFC 8949 §3, RFC 9254 §3.3), enough for the payload corpus ----------
+def cbor_head(major, n):
+    if n < 24:
+        return bytes([(major << 5) | n])
+    for ai, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < 1 << (8 * size):
+            return bytes([(major << 5) | ai]) + n.to_bytes(size, "big")
+    raise ValueError(n)
+
+
+def cbor(obj):
+    """Definite-length CBOR of dicts (text keys), lists, str, non-negative int, bool."""
+    if isinstance(obj, bool):
+        return b"\xf5" if obj else b"\xf4"
+    if isinstance(obj, int):
+        return cbor_head(0, obj)
+    if isinstance(obj, str):
+        b = obj.encode()
+        return cbor_head(3, len(b)) + b
+    if isinstance(obj, list):
+        return cbor_head(4, len(obj)) + b"".join(cbor(x) for x in obj)
+    if isinstance(obj, dict):
+        return cbor_head(5, len(obj)) + b"".join(cbor(k) + cbor(v) for k, v in obj.items())
+    raise TypeError(type(obj))
+
+
+def case_malformed_payloads(cap):
+    """Malformed payloads of each media type (JSON, XML, CBOR: one per decoder/transcoder
+    failure reason, some segmented) between valid push-updates of each media type, all from one
+    exporter whose JSON subscription-started comes first. Every valid push-update names one
+    interface `valid-<n>`; the pipeline test (tests/pipeline/malformed_corpus_test.cpp) checks
+    each reason's counter, that each valid one arrives once, and that every malformed payload
+    reaches the dead-letter topic octet for octet."""
+    ip_id = iter(range(1, 1000))
+    mid = iter(range(1, 1000))
+    sport = 41001
+
+    def send(payload, mt=1, split=None):
+        m = next(mid)
+        if split is None:
+            dgrams = [udpnotif(1, m, payload, mt=mt)]
+        else:
+            dgrams = segments(1, m, payload, [split, len(payload) - split], mt=mt)
+        for d in dgrams:
+            cap.add(v4(2, sport, d, ip_id=next(ip_id)))
+
+    def json_valid(n):
+        return push_update(1042, n + 1, ev(n), ["valid-%d" % n])
+
+    def xml_valid(n):
+        return ('<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0">'
+                '<eventTime>2026-03-01T10:00:%02d.00Z</eventTime>'
+                '<push-update xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-push"><id>1042</id>'
+                '<datastore-contents>'
+                '<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces">'
+                '<interface><name>valid-%d</name><enabled>true</enabled></interface>'
+                '</interfaces></datastore-contents></push-update></notification>'
+                % (n, n)).encode()
+
+    def cbor_valid(n):
+        return cbor({"ietf-yp-notification:envelope": {
+            "event-time": "2026-03-01T10:00:%02d.00Z" % n, "hostname": "pe2.example.net",
+            "sequence-number": n + 1,
+            "contents": {"ietf-yang-push:push-update": {
+                "id": 1042, "datastore-contents": {"ietf-interfaces:interfaces": {
+                    "interface": [{"name": "valid-%d" % n, "enabled": True}]}}}}}})
+
+    send(subscription_started(1042, ev(0)))
+    send(json_valid(1))
+    # JSON (MT 1), decode_error reasons
+    send(b'{"ietf-yp-notification:envelope":{"event-time":"2026-03-01T10:00:02.00Z",')  # invalid_json
+    send(json_valid(2), split=200)
+    send(b'[1,2,3]')                                                   # not_an_object
+    send(b'{}')                                                        # empty_object
+    send(b'{"no-module-prefix":{"id":1}}')                            # unknown_root
+    send(b'{"ietf-yp-notification:envelope":{"event-time":"2026-03-01T10:00:03.00Z",'
+         b'"hostname":"pe2.example.net"}}')                           # missing_notification
+    send(b'{"ietf-yp-notification:envelope":{"event-time":7,"contents":'
+         b'{"ietf-yang-push:push-update":{"id":1042}}}}')             # bad_member_type
+    send(json_valid(3)[:-1] + b'}{}', split=100)                       # trailing_content
+    send(json_valid(4))
+    # XML (MT 2), xml_transcode_error reasons
+    send(xml_valid(5), mt=2)
+    send(xml_valid(6)[:-20], mt=2)                                     # malformed_xml
+    send(b'<thing xmlns="urn:example:not-loaded"><a>1</a></thing>', mt=2)  # unknown_namespace
+    send(b'<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"/>', mt=2)  # not_a_notification
+    send(xml_valid(7).replace(b"<enabled>true</enabled>", b"<enabled>maybe</enabled>"),
+         mt=2, split=150)                                              # invalid_content
+    send(xml_valid(8), mt=2, split=120)
+    # CBOR (MT 3), cbor_transcode_error reasons
+    send(cbor_valid(9), mt=3)
+    send(cbor_valid(10)[:40], mt=3)                                    # truncated
+    send(b'\xa1\x1c', mt=3)                                            # invalid_cbor (reserved AI 28)
+    send(cbor_valid(11) + b'\x00', mt=3, split=60)                     # trailing_data
+    send(b'\x83\x01\x02\x03', mt=3)                                    # not_a_map
+    send(b'\xa1\x19\x03\xe8\xa0', mt=3)                                # sid_keys (integer key 1000)
+    send(b'\xa1\x41a\x01', mt=3)                                       # bad_key (byte string key)
+    send(b'\xa1\x78\x1aietf-yang-push:push-update\xa1\x62id\xf7', mt=3)  # no_json_form (undefined)
+    send(cbor_valid(12), mt=3, split=70)
+    send(json_valid(13))
+
+
 CASES = {
     "scapy-worked-example": (case_worked_example, []),
     "scapy-draft-a3": (case_draft_a3, []),
@@ -385,6 +487,7 @@ CASES = {
     "scapy-ip-fragments": (case_ip_fragments, []),
     "scapy-conflicting-last": (case_conflicting_last, []),
     "scapy-duplicate": (case_duplicate, []),
+    "scapy-malformed-payloads": (case_malformed_payloads, []),
 }
 
 

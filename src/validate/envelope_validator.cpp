@@ -99,6 +99,16 @@ std::string parse_structure(ly_ctx* ctx, const lysc_ext_instance* ext, std::stri
 
 } // namespace
 
+std::string json_problem(std::string_view text)
+{
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (auto err = parser.parse(text.data(), text.size()).get(doc); err) {
+        return simdjson::error_message(err);
+    }
+    return {};
+}
+
 envelope_validator::envelope_validator(envelope::profile p,
                                        const std::vector<std::string>& search_dirs)
     : _profile(p)

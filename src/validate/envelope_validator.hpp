@@ -39,6 +39,9 @@ struct lyd_node;
 
 namespace udpn::validate {
 
+/// Empty when \p text is one well-formed JSON value (simdjson), else the reason. Thread: any.
+[[nodiscard]] std::string json_problem(std::string_view text);
+
 /// One libyang context for one profile, and the trees of the last validated message. Not
 /// thread-safe: one per thread.
 class envelope_validator {

@@ -21,7 +21,7 @@ enum class start_at : std::uint8_t { beginning, end };
 
 /// Settings of a consumer.
 struct consumer_config {
-    std::string brokers;                  ///< bootstrap.servers, host:port,...
+    std::string brokers;                    ///< bootstrap.servers, host:port,...
     std::string group = "udpnotif-consume"; ///< group.id (subscriptions commit under it)
     start_at start = start_at::beginning;
     bool commit = false; ///< enable.auto.commit: false leaves the group's offsets as they were
@@ -34,10 +34,10 @@ struct consumed {
     std::string topic;
     std::int32_t partition = -1;
     std::int64_t offset = -1;
-    std::optional<std::string> key;   ///< nullopt: null key
-    std::optional<std::string> value; ///< nullopt: null value (tombstone)
+    std::optional<std::string> key;                           ///< nullopt: null key
+    std::optional<std::string> value;                         ///< nullopt: null value (tombstone)
     std::vector<std::pair<std::string, std::string>> headers; ///< in record order
-    std::int64_t timestamp_ms = -1;   ///< record timestamp, -1 when none
+    std::int64_t timestamp_ms = -1;                           ///< record timestamp, -1 when none
 };
 
 /// What poll() returned.

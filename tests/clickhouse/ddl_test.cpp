@@ -69,8 +69,7 @@ TEST_P(columns_match_envelope, every_path_exists_with_the_extracted_type)
         } else if (c.expr.find("JSONExtractUInt(") != std::string::npos ||
                    c.expr.find("'Nullable(UInt32)'") != std::string::npos) {
             EXPECT_TRUE(e.is_uint64() || e.is_int64()) << c.name;
-            EXPECT_LE(e.get_uint64().value(), c.type == "UInt16" ? 65535u : 4294967295u)
-                << c.name;
+            EXPECT_LE(e.get_uint64().value(), c.type == "UInt16" ? 65535u : 4294967295u) << c.name;
         } else if (c.expr.find("JSONExtractRaw(") != std::string::npos) {
             EXPECT_TRUE(e.is_object() || e.is_array()) << c.name;
         } else {

@@ -191,10 +191,9 @@ TEST(Consume, PatternSubscriptionPrintsOnlyMatchingTopics)
 
     // A pattern that also matches nothing else, plus the statistics topic left out: only the
     // five states records may come back, each once.
-    const run_result r =
-        consume({"--brokers", cluster.bootstrap_servers(), "--topic",
-                 R"(^project\.env\.states\.yang\..*)", "--group", "consume-test", "--count",
-                 "5", "--idle-ms", "20000"});
+    const run_result r = consume({"--brokers", cluster.bootstrap_servers(), "--topic",
+                                  R"(^project\.env\.states\.yang\..*)", "--group", "consume-test",
+                                  "--count", "5", "--idle-ms", "20000"});
     ASSERT_EQ(r.status, 0) << r.err;
     ASSERT_EQ(r.lines.size(), 5u) << r.err;
     std::set<std::string> got;
@@ -213,7 +212,8 @@ TEST(Consume, KeyReadsOnlyItsMurmur2PartitionAndOnlyThatKey)
     kafka::embedded_cluster cluster;
     const std::string topic = "if-interfaces-interface";
     ASSERT_TRUE(kafka::usable(cluster.create_topic(topic, 12, 1)));
-    const std::string wanted = "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']";
+    const std::string wanted =
+        "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']";
     kafka::producer p(producer_config(), &cluster);
     std::vector<std::pair<std::string, std::string>> kv;
     for (int round = 0; round < 4; ++round) {
@@ -270,8 +270,9 @@ TEST_P(ConsumeValidate, InvalidAndNonJsonRecordsAreReported)
     kafka::producer p(producer_config(), &cluster);
     produce_all(p, topic, {{"a", good}, {"b", bad}, {"c", "not json {"}});
 
-    std::vector<std::string> args = {"--brokers", cluster.bootstrap_servers(), "--topic", topic,
-                                     "--validate", "--profile", envelope::to_string(prof)};
+    std::vector<std::string> args = {
+        "--brokers", cluster.bootstrap_servers(), "--topic", topic, "--validate",
+        "--profile", envelope::to_string(prof)};
     for (const std::string& y : yang_args(prof)) {
         args.push_back(y);
     }
@@ -296,9 +297,19 @@ TEST_P(ConsumeValidate, EnvelopesWeEmitPass)
     ASSERT_TRUE(kafka::usable(cluster.create_topic("t", 1, 1)));
     kafka::producer p(producer_config(), &cluster);
     produce_all(p, "t", {{"a", envelope_of(prof, 1)}, {"b", envelope_of(prof, 65535)}});
-    std::vector<std::string> args = {"--brokers", cluster.bootstrap_servers(), "--topic", "t",
-                                     "--validate", "--profile", envelope::to_string(prof),
-                                     "--group", "pass", "--count", "2", "--idle-ms", "20000"};
+    std::vector<std::string> args = {"--brokers",
+                                     cluster.bootstrap_servers(),
+                                     "--topic",
+                                     "t",
+                                     "--validate",
+                                     "--profile",
+                                     envelope::to_string(prof),
+                                     "--group",
+                                     "pass",
+                                     "--count",
+                                     "2",
+                                     "--idle-ms",
+                                     "20000"};
     for (const std::string& y : yang_args(prof)) {
         args.push_back(y);
     }
@@ -317,9 +328,9 @@ INSTANTIATE_TEST_SUITE_P(profiles, ConsumeValidate,
 TEST(Consume, BadCommandLinesExit2)
 {
     EXPECT_EQ(consume({"--brokers", "127.0.0.1:1", "--topic", "^a.*", "--key", "k"}).status, 2);
-    EXPECT_EQ(consume({"--brokers", "127.0.0.1:1", "--topic", "a", "--topic", "b", "--key", "k"})
-                  .status,
-              2);
+    EXPECT_EQ(
+        consume({"--brokers", "127.0.0.1:1", "--topic", "a", "--topic", "b", "--key", "k"}).status,
+        2);
     EXPECT_EQ(consume({"--brokers", "127.0.0.1:1", "--topic", "a", "--validate"}).status, 2);
     EXPECT_EQ(consume({"--topic", "a"}).status, 2);
     EXPECT_EQ(consume({"--brokers", "127.0.0.1:1", "--topic", "a", "-X", "novalue"}).status, 2);

@@ -57,7 +57,8 @@ std::vector<column_info> envelope_columns(envelope::profile p)
         std::string expr = expression(pattern, path);
         c.push_back({name, type, std::move(path), std::move(expr), comment});
     };
-    add("message_key", "String", "_key", {}, "Kafka message key (PROTOCOL.md §7); empty for a null key");
+    add("message_key", "String", "_key", {},
+        "Kafka message key (PROTOCOL.md §7); empty for a null key");
     add("collection_timestamp", "DateTime64(9, 'UTC')",
         "parseDateTime64BestEffortOrZero(JSONExtractString(@), 9, 'UTC')",
         seed ? std::vector<std::string_view>{"timestamp"}
@@ -96,8 +97,7 @@ std::vector<column_info> envelope_columns(envelope::profile p)
     add("labels", "String", "JSONExtractRaw(@)",
         {seed ? dcm : std::string_view("network-operator-metadata"), "labels"},
         "operator labels as JSON text");
-    add("payload", "String", "JSONExtractRaw(@)", {"payload"},
-        "the notification as JSON text");
+    add("payload", "String", "JSONExtractRaw(@)", {"payload"}, "the notification as JSON text");
     add("kafka_topic", "LowCardinality(String)", "_topic", {}, "Kafka topic");
     add("kafka_partition", "UInt64", "_partition", {}, "Kafka partition");
     add("kafka_offset", "UInt64", "_offset", {}, "Kafka offset");
@@ -241,8 +241,7 @@ ddl_result make_ddl(const std::vector<std::string>& topics, const ddl_options& o
         r.problems.push_back("group: empty");
     }
     if (opts.consumers < 1 || opts.consumers > 64) {
-        r.problems.push_back("consumers: " + std::to_string(opts.consumers) +
-                             " is outside 1..64");
+        r.problems.push_back("consumers: " + std::to_string(opts.consumers) + " is outside 1..64");
     }
     if (!plain_identifier(opts.database)) {
         r.problems.push_back("database \"" + opts.database +

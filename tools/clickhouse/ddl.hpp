@@ -37,10 +37,10 @@ struct ddl_options {
 
 /// The four table names of one topic.
 struct table_names {
-    std::string queue;  ///< Kafka engine table, `<base>_queue`
-    std::string store;  ///< MergeTree table, `<base>`
-    std::string view;   ///< materialized view queue -> store, `<base>_mv`
-    std::string errors; ///< MergeTree of records that did not parse, `<base>_errors`
+    std::string queue;       ///< Kafka engine table, `<base>_queue`
+    std::string store;       ///< MergeTree table, `<base>`
+    std::string view;        ///< materialized view queue -> store, `<base>_mv`
+    std::string errors;      ///< MergeTree of records that did not parse, `<base>_errors`
     std::string errors_view; ///< materialized view queue -> errors, `<base>_errors_mv`
 };
 
@@ -55,7 +55,7 @@ struct column_info {
     /// Member names from the message object (`telemetry-message-metadata`, `export-address`)
     /// to the envelope value; empty for Kafka's virtual columns and constants.
     std::vector<std::string_view> path;
-    std::string expr;          ///< SELECT expression of the materialized view
+    std::string expr;         ///< SELECT expression of the materialized view
     std::string_view comment; ///< column COMMENT
 };
 
@@ -73,7 +73,6 @@ struct ddl_result {
 /// (`a.b` and `a_b`, the same collision Kafka refuses), a topic listed twice, empty brokers,
 /// consumers out of 1..64, a database or prefix with characters outside [A-Za-z0-9_].
 /// Thread: any.
-[[nodiscard]] ddl_result make_ddl(const std::vector<std::string>& topics,
-                                  const ddl_options& opts);
+[[nodiscard]] ddl_result make_ddl(const std::vector<std::string>& topics, const ddl_options& opts);
 
 } // namespace udpn::tools::clickhouse

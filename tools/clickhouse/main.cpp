@@ -85,8 +85,8 @@ int main(int argc, char** argv)
         }
     }
     if (!profile_name.empty()) {
-        opts.envelope_profile =
-            profile_name == "latest" ? udpn::envelope::profile::latest : udpn::envelope::profile::seed;
+        opts.envelope_profile = profile_name == "latest" ? udpn::envelope::profile::latest
+                                                         : udpn::envelope::profile::seed;
     }
     if (!brokers.empty()) {
         opts.brokers = brokers;

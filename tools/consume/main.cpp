@@ -43,7 +43,10 @@ namespace {
 
 std::atomic<bool> stop_requested{false};
 
-void on_signal(int) { stop_requested.store(true); }
+void on_signal(int)
+{
+    stop_requested.store(true);
+}
 
 void append_header_value(std::string& out, const std::string& v)
 {
@@ -237,8 +240,8 @@ int main(int argc, char** argv)
                 }
             }
             if (validator) {
-                const std::string error = problem.empty() ? validator->validate(*m.value)
-                                                          : "not JSON: " + problem;
+                const std::string error =
+                    problem.empty() ? validator->validate(*m.value) : "not JSON: " + problem;
                 if (error.empty()) {
                     line += ",\"valid\":true";
                 } else {
@@ -256,14 +259,12 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "udpnotif-consume: %s\n", e.what());
         return 1;
     }
-    std::fprintf(stderr,
-                 "udpnotif-consume: records %llu printed %llu other_keys %llu not_json %llu "
-                 "invalid %llu errors %llu\n",
-                 static_cast<unsigned long long>(n.records),
-                 static_cast<unsigned long long>(n.printed),
-                 static_cast<unsigned long long>(n.other_keys),
-                 static_cast<unsigned long long>(n.not_json),
-                 static_cast<unsigned long long>(n.invalid),
-                 static_cast<unsigned long long>(n.errors));
+    std::fprintf(
+        stderr,
+        "udpnotif-consume: records %llu printed %llu other_keys %llu not_json %llu "
+        "invalid %llu errors %llu\n",
+        static_cast<unsigned long long>(n.records), static_cast<unsigned long long>(n.printed),
+        static_cast<unsigned long long>(n.other_keys), static_cast<unsigned long long>(n.not_json),
+        static_cast<unsigned long long>(n.invalid), static_cast<unsigned long long>(n.errors));
     return validator && n.invalid > 0 ? 3 : 0;
 }

@@ -14,6 +14,8 @@ ALLOWED = {
     "yangpush": {"common"},
     "key": {"common", "udpnotif", "yangpush"},
     "envelope": {"common", "net", "udpnotif", "yangpush", "key"},
+    # consumer-side validation of emitted envelopes (tests, udpnotif-consume --validate)
+    "validate": {"common", "net", "envelope"},
     "subscription": {"common", "net", "yangpush", "envelope"},
     "worker": {"common", "net", "udpnotif", "yangpush", "key", "envelope", "subscription"},
     "pipeline": {"common", "net", "reassembly", "udpnotif", "yangpush", "key", "envelope",
@@ -32,8 +34,8 @@ ALLOWED = {
 PLATFORM = [
     (re.compile(r"^rte_"), "DPDK", set()),  # only dpdk-app/, which is outside src/
     (re.compile(r"^librdkafka/|^rdkafka"), "librdkafka", {"kafka"}),
-    (re.compile(r"^simdjson"), "simdjson", {"yangpush"}),
-    (re.compile(r"^libyang/"), "libyang", {"key", "yangpush"}),
+    (re.compile(r"^simdjson"), "simdjson", {"yangpush", "validate"}),
+    (re.compile(r"^libyang/"), "libyang", {"key", "yangpush", "validate"}),
     (re.compile(r"^cbor"), "libcbor", {"yangpush"}),
     (re.compile(r"^httplib"), "cpp-httplib", {"metrics"}),
     (re.compile(r"^toml"), "toml++", {"config"}),

@@ -1,35 +1,10 @@
 #pragma once
-// Test harness: validates an emitted telemetry message against its YANG modules with libyang
-// 2.1 (tests only; src/envelope never links libyang).
-//
-// seed   : context on shared/yang-seed + shared/yang; ietf-telemetry-message@2025-04-17 and
-//          ietf-yang-push-telemetry-message@2025-04-17 are implemented; the whole document is
-//          parsed as data (`container message`) with lyd_parse_data(LYD_JSON, LYD_PARSE_STRICT,
-//          LYD_VALIDATE_PRESENT).
-// latest : context on shared/yang; ietf-telemetry-message@2026-07-19 (features
-//          network-node-manifest, data-collection-manifest) and yptm@2026-07-19. The message is
-//          an `sx:structure`: it is parsed with lyd_parse_ext_data() against the structure's
-//          extension instance (libyang 2.1.30's structure plugin, which also applies yptm's
-//          sx:augment-structure), STRICT + VALIDATE_PRESENT. libyang 2.1.30 loops forever when
-//          such ext data has two or more top-level siblings, so each member of the message is
-//          parsed on its own; the harness itself checks what that split loses: the root is
-//          exactly `ietf-telemetry-message:message`, no member repeats, and the mandatory
-//          container telemetry-message-metadata exists (libyang does not enforce mandatory
-//          descendants of absent top-level structure containers).
-// payload (both): anydata is not validated by libyang, so the harness validates it too: an
-//          `ietf-yp-notification:envelope` member by member against that module's sx:structure
-//          (same workaround), and the notification inside it (or the stripped notification
-//          member) with lyd_parse_op(LYD_TYPE_NOTIF_YANG) against ietf-yang-push /
-//          ietf-subscribed-notifications (+ yp-observation, distributed-notif, push-revision).
-#include "envelope/config.hpp"
+// Test harness: the envelope validator of src/validate on the YANG modules of ../shared (seed:
+// yang-seed then yang; latest: yang).
+#include "validate/envelope_validator.hpp"
 
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
-
-struct ly_ctx;
-struct lyd_node;
 
 namespace udpn::test {
 
@@ -37,36 +12,13 @@ namespace udpn::test {
 /// compiled in.
 std::string shared_dir();
 
-class yang_validator {
+/// The YANG search directories of \p p under shared_dir().
+std::vector<std::string> yang_dirs(envelope::profile p);
+
+class yang_validator : public validate::envelope_validator {
   public:
-    /// Builds the libyang context of \p p. Throws std::runtime_error when a module fails to load.
-    explicit yang_validator(envelope::profile p);
-    ~yang_validator();
-    yang_validator(const yang_validator&) = delete;
-    yang_validator& operator=(const yang_validator&) = delete;
-
-    /// Validates \p json as a whole telemetry message. Returns an empty string on success, else
-    /// the first problem (libyang's message and path). On success the parsed trees are kept
-    /// for value() until the next call.
-    std::string validate(std::string_view json, bool check_payload = true);
-
-    /// Canonical value (lyd_get_value) of the leaf at \p path below the message, e.g.
-    /// `telemetry-message-metadata/export-address` or
-    /// `data-collection-metadata/labels[name='site']/string-value`. The first step names a
-    /// child of the message; the rest is a libyang path relative to it.
-    std::optional<std::string> value(std::string_view path) const;
-    /// Number of data nodes at \p path (same syntax as value()), e.g. list entries.
-    std::size_t count(std::string_view path) const;
-
-  private:
-    std::string validate_payload(std::string_view payload_json);
-    std::string validate_notification(std::string_view notification_json);
-    void free_trees();
-    const lyd_node* top(std::string_view name) const;
-
-    envelope::profile _profile;
-    ly_ctx* _ctx = nullptr;
-    std::vector<lyd_node*> _trees; // seed: the one `message` tree; latest: one per member
+    /// Throws std::runtime_error when a module fails to load.
+    explicit yang_validator(envelope::profile p) : envelope_validator(p, yang_dirs(p)) {}
 };
 
 } // namespace udpn::test

@@ -700,12 +700,15 @@ std::vector<std::string> validate(const dtls_config& cfg)
         problems.emplace_back("version must be \"1.2\" (got \"" + cfg.version + "\")");
     }
     if (cfg.address.empty()) {
-        problems.emplace_back("address must not be empty");
+        problems.emplace_back("listen address must not be empty");
     }
-    for (const auto* f : {&cfg.ca_file, &cfg.cert_file, &cfg.key_file}) {
-        if (f->empty()) {
-            problems.emplace_back("ca_file, cert_file and key_file must all be set");
-            break;
+    const std::pair<const char*, const std::string*> files[] = {
+        {"ca_file", &cfg.ca_file}, {"cert_file", &cfg.cert_file}, {"key_file", &cfg.key_file}};
+    for (const auto& [name, value] : files) {
+        if (value->empty()) {
+            problems.push_back(std::string(name) +
+                               " must be set (mutual authentication needs the CA, the "
+                               "receiver's certificate and its key)");
         }
     }
     for (const auto& p : cfg.pinned_sha256) {

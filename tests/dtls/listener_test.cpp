@@ -144,6 +144,12 @@ tools::dtls_client_config client_config(std::uint16_t port, const std::string& c
     return c;
 }
 
+/// An exporter with a valid certificate from the receiver's CA.
+tools::dtls_client_config good_config(std::uint16_t port)
+{
+    return client_config(port, certs().client_cert, certs().client_key);
+}
+
 std::vector<std::uint8_t> message(std::uint32_t id, std::size_t payload_size)
 {
     udpnotif::encode_params p;
@@ -230,7 +236,7 @@ struct manual_client {
 TEST(DtlsListener, GoodExporterDeliversSeveralMessagesPerRecord)
 {
     server srv;
-    tools::dtls_client client(client_config(srv.port(), certs().client_cert, certs().client_key));
+    tools::dtls_client client(good_config(srv.port()));
     ASSERT_TRUE(client.connect()) << client.error();
     const std::vector<std::vector<std::uint8_t>> msgs = {message(1, 200), message(2, 300),
                                                          message(3, 100)};
@@ -255,7 +261,7 @@ TEST(DtlsListener, GoodExporterDeliversSeveralMessagesPerRecord)
 TEST(DtlsListener, MessageSpanningRecordsIsReassembledFromTheStream)
 {
     server srv;
-    tools::dtls_client client(client_config(srv.port(), certs().client_cert, certs().client_key));
+    tools::dtls_client client(good_config(srv.port()));
     ASSERT_TRUE(client.connect()) << client.error();
     const std::vector<std::vector<std::uint8_t>> msgs = {message(1, 3000), message(2, 50)};
     ASSERT_TRUE(client.send(msgs, 7)); // 7 octets per record: every frame spans records
@@ -269,7 +275,7 @@ TEST(DtlsListener, MessageSpanningRecordsIsReassembledFromTheStream)
 TEST(DtlsListener, CloseNotifyFromExporterEndsTheSession)
 {
     server srv;
-    tools::dtls_client client(client_config(srv.port(), certs().client_cert, certs().client_key));
+    tools::dtls_client client(good_config(srv.port()));
     ASSERT_TRUE(client.connect()) << client.error();
     ASSERT_TRUE(srv.wait_for([](const listener_stats& s) { return s.sessions == 1; }));
     ASSERT_TRUE(client.close());
@@ -317,7 +323,7 @@ TEST(DtlsListener, PinnedFingerprintsRestrictTheCertificatesAccepted)
         cfg.pinned_sha256 = {certs().expired_sha256}; // not the good client's
         server srv(cfg);
         tools::dtls_client client(
-            client_config(srv.port(), certs().client_cert, certs().client_key));
+            good_config(srv.port()));
         EXPECT_FALSE(client.connect());
         ASSERT_TRUE(srv.wait_for(
             [](const listener_stats& s) { return failed(s, handshake_failure::not_pinned) == 1; }));
@@ -325,7 +331,7 @@ TEST(DtlsListener, PinnedFingerprintsRestrictTheCertificatesAccepted)
     auto cfg = server::base_config();
     cfg.pinned_sha256 = {certs().client_sha256}; // colon form, upper case
     server srv(cfg);
-    tools::dtls_client client(client_config(srv.port(), certs().client_cert, certs().client_key));
+    tools::dtls_client client(good_config(srv.port()));
     EXPECT_TRUE(client.connect()) << client.error();
     ASSERT_TRUE(srv.wait_for([](const listener_stats& s) { return s.handshakes_ok == 1; }));
 }
@@ -346,7 +352,7 @@ TEST(DtlsListener, PlainUdpNotifOnTheDtlsPortIsCountedAndDropped)
 TEST(DtlsListener, GarbageRecordsOnASessionAreCountedAndTheSessionSurvives)
 {
     server srv;
-    tools::dtls_client client(client_config(srv.port(), certs().client_cert, certs().client_key));
+    tools::dtls_client client(good_config(srv.port()));
     ASSERT_TRUE(client.connect()) << client.error();
     ASSERT_TRUE(srv.wait_for([](const listener_stats& s) { return s.sessions == 1; }));
     // An application_data record of epoch 1 whose ciphertext is junk (fails authentication).
@@ -364,7 +370,7 @@ TEST(DtlsListener, GarbageRecordsOnASessionAreCountedAndTheSessionSurvives)
 TEST(DtlsListener, BadFrameHeaderClosesTheSessionCounted)
 {
     server srv;
-    tools::dtls_client client(client_config(srv.port(), certs().client_cert, certs().client_key));
+    tools::dtls_client client(good_config(srv.port()));
     ASSERT_TRUE(client.connect()) << client.error();
     const std::string bad = "012 leading zero";
     ASSERT_TRUE(client.write_stream({bad.begin(), bad.end()}));
@@ -433,9 +439,9 @@ TEST(DtlsListener, SessionCapRefusesNewExporters)
     auto cfg = server::base_config();
     cfg.max_sessions = 1;
     server srv(cfg);
-    tools::dtls_client first(client_config(srv.port(), certs().client_cert, certs().client_key));
+    tools::dtls_client first(good_config(srv.port()));
     ASSERT_TRUE(first.connect()) << first.error();
-    auto c2 = client_config(srv.port(), certs().client_cert, certs().client_key);
+    auto c2 = good_config(srv.port());
     c2.handshake_timeout_ms = 300;
     tools::dtls_client second(c2);
     EXPECT_FALSE(second.connect());
@@ -446,7 +452,7 @@ TEST(DtlsListener, SessionCapRefusesNewExporters)
 TEST(DtlsListener, IdleSessionIsClosedWithCloseNotify)
 {
     server srv;
-    tools::dtls_client client(client_config(srv.port(), certs().client_cert, certs().client_key));
+    tools::dtls_client client(good_config(srv.port()));
     ASSERT_TRUE(client.connect()) << client.error();
     ASSERT_TRUE(srv.wait_for([](const listener_stats& s) { return s.sessions == 1; }));
     srv.advance_clock(601ull * 1'000'000'000); // past the 10-minute default

@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -85,27 +86,19 @@ struct dtls_client::state {
 dtls_client::dtls_client(const dtls_client_config& cfg) : _s(std::make_unique<state>())
 {
     _s->cfg = cfg;
-    sockaddr_storage peer{};
-    socklen_t peer_len = 0;
-    in_addr a4{};
-    in6_addr a6{};
-    if (inet_pton(AF_INET, cfg.host.c_str(), &a4) == 1) {
-        sockaddr_in in{};
-        in.sin_family = AF_INET;
-        in.sin_port = htons(cfg.port);
-        in.sin_addr = a4;
-        std::memcpy(&peer, &in, sizeof in);
-        peer_len = sizeof in;
-    } else if (inet_pton(AF_INET6, cfg.host.c_str(), &a6) == 1) {
-        sockaddr_in6 in6{};
-        in6.sin6_family = AF_INET6;
-        in6.sin6_port = htons(cfg.port);
-        in6.sin6_addr = a6;
-        std::memcpy(&peer, &in6, sizeof in6);
-        peer_len = sizeof in6;
-    } else {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+    addrinfo* found = nullptr;
+    const std::string port = std::to_string(cfg.port);
+    if (::getaddrinfo(cfg.host.c_str(), port.c_str(), &hints, &found) != 0 || found == nullptr) {
         throw std::invalid_argument("dtls client: not an IP address: " + cfg.host);
     }
+    sockaddr_storage peer{};
+    const socklen_t peer_len = found->ai_addrlen;
+    std::memcpy(&peer, found->ai_addr, found->ai_addrlen);
+    ::freeaddrinfo(found);
     _s->fd = ::socket(peer.ss_family, SOCK_DGRAM | SOCK_NONBLOCK, 0);
     if (_s->fd < 0 || ::connect(_s->fd, reinterpret_cast<sockaddr*>(&peer), peer_len) != 0) {
         throw std::runtime_error("dtls client: socket/connect failed: " +

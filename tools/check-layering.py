@@ -19,16 +19,18 @@ ALLOWED = {
     "subscription": {"common", "net", "yangpush", "envelope"},
     "worker": {"common", "net", "udpnotif", "yangpush", "key", "envelope", "subscription"},
     "pipeline": {"common", "net", "reassembly", "udpnotif", "yangpush", "key", "envelope",
-                 "subscription", "worker", "input", "kafka"},
+                 "subscription", "worker", "input", "dtls", "kafka"},
     "input": {"common", "net", "udpnotif", "reassembly", "pipeline"},
+    "dtls": {"common", "net", "input"},
     "kafka": {"common", "pipeline"},
     "config": {"common", "net", "udpnotif", "reassembly", "yangpush", "key", "envelope",
-               "subscription", "worker", "input", "kafka", "pipeline", "log"},
+               "subscription", "worker", "input", "dtls", "kafka", "pipeline", "log"},
     "log": {"common"},
     "metrics": {"common", "net", "udpnotif", "reassembly", "yangpush", "key", "envelope",
-                "subscription", "worker", "input", "kafka", "pipeline", "log"},
+                "subscription", "worker", "input", "dtls", "kafka", "pipeline", "log"},
     "app": {"common", "net", "udpnotif", "reassembly", "yangpush", "key", "envelope",
-            "subscription", "worker", "input", "kafka", "pipeline", "config", "metrics", "log"},
+            "subscription", "worker", "input", "dtls", "kafka", "pipeline", "config", "metrics",
+            "log"},
 }
 # platform headers that only some folders may include
 PLATFORM = [
@@ -40,6 +42,7 @@ PLATFORM = [
     (re.compile(r"^httplib"), "cpp-httplib", {"metrics"}),
     (re.compile(r"^toml"), "toml++", {"config"}),
     (re.compile(r"^CLI/"), "CLI11", {"config", "app"}),
+    (re.compile(r"^openssl/"), "OpenSSL", {"dtls"}),
 ]
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ meson ninja-build pkg-config python3 python3-scapy
   libdpdk-dev dpdk-dev librdkafka-dev libyang2-dev libsimdjson-dev libtbb-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev libssl-dev openssl
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcbor-dev libcpp-httplib-dev
   kcat tcpreplay
   clang libclang-rt-14-dev  # tools/fuzz.sh: libFuzzer targets (clang 14, -fsanitize=fuzzer)

@@ -221,6 +221,10 @@ int main(int argc, char** argv)
     std::printf("listening on %s port %u, %u rx thread(s), %u worker(s), %u producer(s)\n",
                 cfg.address.c_str(), static_cast<unsigned>(p->local_port()), cfg.n_rx,
                 cfg.n_workers, cfg.n_producers);
+    if (cfg.dtls.enabled) {
+        std::printf("dtls listening on %s port %u (DTLS 1.2, client certificates required)\n",
+                    cfg.dtls.address.c_str(), static_cast<unsigned>(p->dtls_port()));
+    }
     if (http) {
         http->start();
         std::printf("metrics on http://%s/metrics\n", http->address().c_str());

@@ -85,16 +85,16 @@ std::string format_host_port(const std::string& host, unsigned port)
 }
 
 /// input.listen: the pipeline's address and port, one setting.
-row listen_row()
+/// An `ADDR:PORT` row onto the address and port fields \p field gives (generic accessor:
+/// `[](auto& c) -> auto& { return c.pipeline; }` for pipeline.address / pipeline.port).
+template <class F> row listen_row(std::string key, std::string doc, F field)
 {
     row r;
-    r.key = "input.listen";
+    r.key = std::move(key);
     r.type = kind::string;
     r.constraint = "ADDR:PORT | [V6ADDR]:PORT | :PORT";
-    r.doc = "Local address and UDP port every RX socket binds (SO_REUSEPORT); \"[::]:PORT\" "
-            "also receives IPv4, \":PORT\" means every address; port 0 takes an ephemeral "
-            "port (printed at start).";
-    r.load = [](const toml::node& node, receiver_config& cfg) -> failure {
+    r.doc = std::move(doc);
+    r.load = [field](const toml::node& node, receiver_config& cfg) -> failure {
         const auto* v = node.as_string();
         if (v == nullptr) {
             return type_error("a string (ADDR:PORT)", node);
@@ -110,12 +110,12 @@ row listen_row()
         if (net::ip_address::parse(host.c_str()).fam == net::ip_address::family::none) {
             return fail(quoted(host) + " is not an IPv4 or IPv6 address", &node);
         }
-        cfg.pipeline.address = host;
-        cfg.pipeline.port = static_cast<std::uint16_t>(port);
+        field(cfg).address = host;
+        field(cfg).port = static_cast<std::uint16_t>(port);
         return {};
     };
-    r.save = [](const receiver_config& cfg, toml::table& out) {
-        out.insert_or_assign("v", format_host_port(cfg.pipeline.address, cfg.pipeline.port));
+    r.save = [field](const receiver_config& cfg, toml::table& out) {
+        out.insert_or_assign("v", format_host_port(field(cfg).address, field(cfg).port));
     };
     return r;
 }
@@ -325,7 +325,12 @@ std::vector<row> make_rows()
         }));
 
     // [input]: kernel sockets and the RX threads.
-    t.push_back(listen_row());
+    t.push_back(listen_row(
+        "input.listen",
+        "Local address and UDP port every RX socket binds (SO_REUSEPORT); \"[::]:PORT\" also "
+        "receives IPv4, \":PORT\" means every address; port 0 takes an ephemeral port (printed "
+        "at start).",
+        [](auto& c) -> auto& { return c.pipeline; }));
     t.push_back(integer_row("input.rx_threads", FIELD(pipeline.n_rx), 1, 64,
                             "RX threads, each with its own socket (SO_REUSEPORT), reassembly "
                             "table and buffer pool."));
@@ -366,6 +371,52 @@ std::vector<row> make_rows()
                             65535,
                             "Largest datagram kept whole, octets; a longer one is cut and "
                             "counted truncated. Memory = recv_burst * max_datagram_bytes."));
+
+    // [dtls]: the DTLS listener (PROTOCOL.md §1.3), beside the plain one.
+    t.push_back(boolean_row("dtls.enabled", FIELD(pipeline.dtls.enabled),
+                            "Run a DTLS 1.2 listener (one more RX thread) on dtls.listen, beside "
+                            "the plain listener; needs dtls.ca_file, dtls.cert_file and "
+                            "dtls.key_file."));
+    t.push_back(listen_row(
+        "dtls.listen",
+        "Local address and UDP port of the DTLS listener's socket, as input.listen; the port "
+        "must differ from the plain one (port 0 takes an ephemeral port, printed at start).",
+        [](auto& c) -> auto& { return c.pipeline.dtls; }));
+    t.push_back(string_choice_row(
+        "dtls.version", FIELD(pipeline.dtls.version), {"1.2", "1.3"},
+        "DTLS version. Only 1.2 works: the packaged OpenSSL 3.0 has no DTLS 1.3, and 1.3 is "
+        "refused at start-up with a message saying so."));
+    t.push_back(string_row("dtls.ca_file", FIELD(pipeline.dtls.ca_file),
+                           "PEM file of the CA certificates exporter certificates must chain to "
+                           "(every exporter must present a certificate)."));
+    t.push_back(string_row("dtls.cert_file", FIELD(pipeline.dtls.cert_file),
+                           "PEM file of the receiver's certificate (chain)."));
+    t.push_back(string_row("dtls.key_file", FIELD(pipeline.dtls.key_file),
+                           "PEM file of the receiver's private key."));
+    t.push_back(string_list_row(
+        "dtls.pinned_sha256", FIELD(pipeline.dtls.pinned_sha256),
+        "SHA-256 fingerprints of the exporter certificates accepted (hex, colons optional, as "
+        "`openssl x509 -fingerprint -sha256` prints them); empty = every certificate that "
+        "chains to dtls.ca_file."));
+    t.push_back(integer_row("dtls.max_sessions", FIELD(pipeline.dtls.max_sessions), 1,
+                            1'000'000,
+                            "Most DTLS sessions at once (handshaking and established); a new "
+                            "exporter beyond it is refused (counted)."));
+    t.push_back(integer_row("dtls.max_handshakes", FIELD(pipeline.dtls.max_handshakes), 1,
+                            1'000'000,
+                            "Most handshakes in progress at once (after a verified cookie); "
+                            "beyond it a new one is refused (counted)."));
+    t.push_back(integer_row("dtls.handshake_timeout_ms", FIELD(pipeline.dtls.handshake_timeout_ms),
+                            1, 600'000,
+                            "A handshake not finished this long after its verified ClientHello "
+                            "is dropped (counted), milliseconds."));
+    t.push_back(integer_row("dtls.idle_timeout_s", FIELD(pipeline.dtls.idle_timeout_s), 1,
+                            86'400,
+                            "An established session with no record for this long is closed "
+                            "with close_notify (counted), seconds (PROTOCOL.md §1.3: 10 min)."));
+    t.push_back(integer_row("dtls.mtu", FIELD(pipeline.dtls.mtu), 576, 65535,
+                            "Path MTU of the records the receiver sends (handshake flights), "
+                            "octets."));
 
     // [header]: UDP-notif header checks.
     t.push_back(boolean_row("header.accept_version0", FIELD(pipeline.rx.parse.accept_version0),

@@ -287,6 +287,7 @@ std::string_view section_doc(std::string_view section)
     static const std::map<std::string_view, std::string_view> docs = {
         {"input", "Kernel-socket input: the listening address and the RX threads."},
         {"socket", "Options of every RX socket."},
+        {"dtls", "The DTLS 1.2 listener (PROTOCOL.md §1.3; docs/security.md)."},
         {"header", "UDP-notif header checks (PROTOCOL.md §2 step 1)."},
         {"reassembly", "Segment reassembly limits, per RX thread (PROTOCOL.md §2)."},
         {"gaps", "Message ID gap accounting, per RX thread (PROTOCOL.md §2 step 6)."},

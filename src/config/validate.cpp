@@ -4,9 +4,11 @@
 #include "config/table.hpp"
 #include "kafka/config.hpp"
 #include "kafka/errors.hpp"
+#include "dtls/config.hpp"
 #include "pipeline/config.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <system_error>
 #include <utility>
@@ -45,6 +47,10 @@ std::pair<std::string, std::string> map_message(std::string_view msg)
             return {key, std::string(m)};
         }
         return {"", std::string(msg)};
+    }
+    if (strip(m, "dtls: ")) {
+        const std::string key = "dtls." + std::string(first_word(m));
+        return {is_option(key) ? key : std::string{}, std::string(m)};
     }
     if (strip(m, "envelope: ")) {
         std::string_view rest = m;
@@ -157,6 +163,17 @@ problems validate(const receiver_config& cfg)
         if (!std::filesystem::is_directory(parent, ec)) {
             found.add(problem{"", "subscriptions.state_file",
                               "the directory of " + quoted(state) + " does not exist"});
+        }
+    }
+    if (const dtls::dtls_config& d = cfg.pipeline.dtls; d.enabled) {
+        const std::pair<const char*, const std::string*> files[] = {
+            {"dtls.ca_file", &d.ca_file}, {"dtls.cert_file", &d.cert_file},
+            {"dtls.key_file", &d.key_file}};
+        for (const auto& [key, path] : files) {
+            std::ifstream in(*path);
+            if (!path->empty() && !in) {
+                found.add(problem{"", key, quoted(*path) + " cannot be read"});
+            }
         }
     }
     for (const kafka::property& prop : cfg.pipeline.kafka.properties) {

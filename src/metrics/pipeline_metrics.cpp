@@ -2,6 +2,8 @@
 
 #include "common/latency_histogram.hpp"
 
+#include "dtls/listener.hpp"
+
 #include "envelope/errors.hpp"
 #include "input/buffer_pool.hpp"
 #include "input/rx_path.hpp"
@@ -258,6 +260,67 @@ constexpr field<source_stats> socket_fields[] = {
 table<source_stats> describe(tag<source_stats>)
 {
     return {"input::source_stats", socket_fields};
+}
+
+using dtls::listener_stats;
+constexpr field<listener_stats> dtls_fields[] = {
+    counter("datagrams", &listener_stats::datagrams,
+            "UDP datagrams the DTLS listener processed."),
+    counter("bytes", &listener_stats::bytes, "Octets of those datagrams."),
+    counter("truncated", &listener_stats::truncated,
+            "Datagrams dropped on the DTLS port: cut by the receive buffer.")
+        .drops(),
+    counter("not_dtls", &listener_stats::not_dtls,
+            "Datagrams dropped on the DTLS port: no session and not a DTLS ClientHello (plain "
+            "UDP-notif, garbage).")
+        .drops(),
+    counter("hello_verify_sent", &listener_stats::hello_verify_sent,
+            "HelloVerifyRequests sent (ClientHello without a valid cookie; no state kept)."),
+    counter("cookie_mismatches", &listener_stats::cookie_mismatches,
+            "ClientHellos whose cookie did not verify (spoofed or stale)."),
+    counter("hello_dropped", &listener_stats::hello_dropped,
+            "ClientHello-like datagrams OpenSSL could not parse.")
+        .drops(),
+    counter("handshake_cap_hits", &listener_stats::handshake_cap_hits,
+            "Verified ClientHellos refused: max_handshakes in progress."),
+    counter("session_cap_hits", &listener_stats::session_cap_hits,
+            "Verified ClientHellos refused: max_sessions reached."),
+    counter("handshakes_started", &listener_stats::handshakes_started,
+            "Handshakes started after a verified cookie (sessions created)."),
+    counter("handshakes_ok", &listener_stats::handshakes_ok,
+            "Handshakes completed: exporter authenticated by its certificate."),
+    counter_array<&listener_stats::handshake_failed>(
+        "handshakes_failed", "reason", &enum_label<dtls::handshake_failure, dtls::to_string>,
+        "Handshakes that did not complete, by reason."),
+    counter("sessions_replaced", &listener_stats::sessions_replaced,
+            "Sessions evicted by a new verified handshake from the same address:port."),
+    counter("sessions_idle_closed", &listener_stats::sessions_idle_closed,
+            "Sessions closed (close_notify) after the idle timeout."),
+    counter("sessions_peer_closed", &listener_stats::sessions_peer_closed,
+            "Sessions closed by the exporter's close_notify."),
+    counter("sessions_failed", &listener_stats::sessions_failed,
+            "Established sessions ended by a fatal DTLS error."),
+    counter("sessions_closed_at_stop", &listener_stats::sessions_closed_at_stop,
+            "Sessions closed (close_notify) when the receiver stopped."),
+    counter("records_discarded", &listener_stats::records_discarded,
+            "Datagrams on an established session that gave no application data (records "
+            "failing authentication, replays, handshake retransmissions)."),
+    counter("framing_errors", &listener_stats::framing_errors,
+            "Sessions closed for a bad MSG-LEN SP frame header (PROTOCOL.md §1.3).")
+        .drops(),
+    counter("messages", &listener_stats::messages,
+            "UDP-notif messages decrypted and handed to the RX path."),
+    counter("message_bytes", &listener_stats::message_bytes, "Octets of those messages."),
+    counter("plaintext_bytes", &listener_stats::plaintext_bytes,
+            "Application data octets decrypted."),
+    counter("send_errors", &listener_stats::send_errors,
+            "sendto() failures of handshake or alert records."),
+    gauge("sessions", &listener_stats::sessions, "DTLS sessions now (handshaking and established)."),
+    gauge("handshakes", &listener_stats::handshakes, "DTLS handshakes in progress now."),
+};
+table<listener_stats> describe(tag<listener_stats>)
+{
+    return {"dtls::listener_stats", dtls_fields};
 }
 
 using worker::stage_stats;
@@ -736,6 +799,7 @@ constexpr part<rx_thread_stats> rx_parts[] = {
     nested<&rx_thread_stats::reassembly>("reassembly"),
     nested<&rx_thread_stats::gaps>("message_id"),
     nested<&rx_thread_stats::pool>("buffer_pool"),
+    nested<&rx_thread_stats::dtls>("dtls"),
 };
 
 constexpr part<worker_thread_stats> worker_parts[] = {

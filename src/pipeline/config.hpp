@@ -6,6 +6,7 @@
 /// in-class defaults (STYLE.md §4 rule 10); validate() once at start-up.
 #pragma once
 
+#include "dtls/config.hpp"
 #include "input/config.hpp"
 #include "kafka/config.hpp"
 #include "worker/config.hpp"
@@ -102,6 +103,12 @@ struct pipeline_config {
     input::rx_loop_config rx_loop;
     /// Every worker stage (one shared schema context is built from worker.schema).
     worker::worker_config worker;
+    /// The DTLS listener (PROTOCOL.md §1.3), sockets input only: when enabled, one more RX
+    /// thread (index n_rx, after the plain ones) reads its own UDP socket (dtls.address,
+    /// dtls.port; a port other than the plain one) through dtls::listener and runs the
+    /// decrypted messages through its own rx_path (allowlist, header check, reassembly) into
+    /// the same worker queues. Its CPU is rx_cpus[n_rx].
+    dtls::dtls_config dtls;
     /// Every producer (`null`: the null sink, no Kafka). kafka.content_type is ignored: the
     /// worker stage sets the header.
     kafka::kafka_config kafka;

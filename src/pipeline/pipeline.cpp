@@ -6,6 +6,7 @@
 // once per millisecond (publish()); readers take the snapshots.
 #include "pipeline/pipeline.hpp"
 
+#include "dtls/listener.hpp"
 #include "input/buffer_pool.hpp"
 #include "input/clock.hpp"
 #include "input/message.hpp"
@@ -243,6 +244,17 @@ std::vector<std::string> validate(const pipeline_config& cfg)
     for (auto& p : worker::validate(cfg.worker)) {
         problems.push_back("worker: " + p);
     }
+    if (cfg.dtls.enabled) {
+        for (auto& p : dtls::validate(cfg.dtls)) {
+            problems.push_back("dtls: " + p);
+        }
+        if (cfg.input != input_mode::sockets) {
+            problems.emplace_back("dtls: the DTLS listener needs socket input");
+        }
+        if (cfg.dtls.port != 0 && cfg.dtls.port == cfg.port) {
+            problems.emplace_back("dtls: listen port must differ from the plain listener's port");
+        }
+    }
     return problems;
 }
 
@@ -260,10 +272,20 @@ struct pipeline::shared {
 /// buffers through an rx_port). Thread: the RX thread (or the external port's caller) while
 /// running; the control thread before start() and after the join / close().
 struct pipeline::rx_unit {
-    rx_unit(const pipeline_config& cfg, std::uint32_t index)
+    rx_unit(const pipeline_config& cfg, std::uint32_t index, bool dtls_unit = false)
         : id(index), wait_ns(std::uint64_t{cfg.queue_full_wait_us} * 1000)
     {
-        if (cfg.input == input_mode::sockets) {
+        if (dtls_unit) {
+            // The DTLS listener's own socket (no SO_REUSEPORT: one thread owns its sessions).
+            input::udp_socket_config s = socket_config(cfg);
+            s.address = cfg.dtls.address;
+            s.port = cfg.dtls.port;
+            s.reuse_port = false;
+            socket.emplace(s);
+            source.emplace(*socket, cfg.recvmmsg);
+            path.emplace(path_config(cfg, index));
+            dtls.emplace(cfg.dtls, socket->fd());
+        } else if (cfg.input == input_mode::sockets) {
             socket.emplace(socket_config(cfg));
             source.emplace(*socket, cfg.recvmmsg);
             path.emplace(path_config(cfg, index));
@@ -296,6 +318,7 @@ struct pipeline::rx_unit {
     std::optional<input::recvmmsg_source> source;
     std::optional<input::rx_path> path;
     std::optional<input::buffer_pool> own_pool;
+    std::optional<dtls::listener> dtls; ///< the DTLS RX thread only
     buffer_queue returns; ///< buffers the workers are done with, back to pool()
     std::uint32_t id = 0;
     std::uint64_t wait_ns = 0;                       ///< queue_full_wait_us in ns
@@ -398,6 +421,9 @@ struct pipeline::rx_unit {
             s.reassembly = path->reassembly_stats();
             s.gaps = path->gap_stats();
             s.socket = source->stats();
+            if (dtls) {
+                s.dtls = dtls->stats();
+            }
         } else {
             s.path = port_stats;
             s.path.datagrams = external.datagrams;
@@ -722,8 +748,13 @@ pipeline::pipeline(const pipeline_config& cfg) : _cfg(cfg), _shared(std::make_un
     for (std::uint32_t w = 0; w < _cfg.n_workers; ++w) {
         _shared->worker_signals.push_back(std::make_unique<idle_signal>());
     }
-    _shared->queues.reserve(std::size_t{_cfg.n_rx} * _cfg.n_workers);
-    for (std::size_t i = 0; i < std::size_t{_cfg.n_rx} * _cfg.n_workers; ++i) {
+    if (_cfg.dtls.enabled) {
+        _rx.push_back(std::make_unique<rx_unit>(_cfg, _cfg.n_rx, true));
+        _dtls_port = _rx.back()->socket->local_endpoint().port;
+    }
+    const std::size_t n_units = _rx.size();
+    _shared->queues.reserve(n_units * _cfg.n_workers);
+    for (std::size_t i = 0; i < n_units * _cfg.n_workers; ++i) {
         auto q = std::make_unique<buffer_queue>();
         q->set_capacity(static_cast<std::ptrdiff_t>(_cfg.worker_queue_capacity));
         _shared->queues.push_back(std::move(q));
@@ -758,8 +789,8 @@ pipeline::pipeline(const pipeline_config& cfg) : _cfg(cfg), _shared(std::make_un
     }
     for (std::uint32_t w = 0; w < _cfg.n_workers; ++w) {
         auto unit = std::make_unique<worker_unit>(_cfg, *_shared->schema, w);
-        for (std::uint32_t r = 0; r < _cfg.n_rx; ++r) {
-            unit->inbound.push_back(_shared->queues[std::size_t{r} * _cfg.n_workers + w].get());
+        for (std::size_t r = 0; r < n_units; ++r) {
+            unit->inbound.push_back(_shared->queues[r * _cfg.n_workers + w].get());
         }
         unit->to_producer = &_producers[w % _cfg.n_producers]->records;
         unit->producer_signal = &_producers[w % _cfg.n_producers]->signal;
@@ -826,7 +857,11 @@ void pipeline::start()
     if (_cfg.input == input_mode::sockets) {
         for (auto& r : _rx) {
             rx_unit* unit = r.get();
-            unit->thread = std::thread([this, unit] { run_rx(*unit); });
+            if (unit->dtls) {
+                unit->thread = std::thread([this, unit] { run_dtls(*unit); });
+            } else {
+                unit->thread = std::thread([this, unit] { run_rx(*unit); });
+            }
         }
     }
 }
@@ -854,6 +889,59 @@ void pipeline::run_rx(rx_unit& rx) noexcept
     loop.name = "udpn-rx" + std::to_string(rx.id); // start-up of the thread, not per message
     rx.loop_stats = input::run_rx_loop(*rx.source, *rx.path, sink, _rx_stop, loop, housekeeping);
     rx.path->finish(); // incomplete messages: counted as expired
+    rx.drain_returns();
+    rx.publish(true);
+}
+
+void pipeline::run_dtls(rx_unit& rx) noexcept
+{
+    // The DTLS RX thread: the plain RX loop's steps (STYLE.md §4 rule 9), with the listener
+    // between the socket and rx_path: each decrypted UDP-notif message goes through the same
+    // rx_path (allowlist, header check, reassembly) and hand-off as a plain datagram.
+    const int cpu = cpu_at(_cfg.rx_cpus, rx.id);
+    if (cpu >= 0) {
+        rx.loop_stats.pin_error = input::pin_current_thread(cpu);
+    }
+    rx.loop_stats.name_error = input::name_current_thread("udpn-dtls");
+    auto on_message = [](void* context, const input::datagram& msg) noexcept {
+        auto* unit = static_cast<rx_unit*>(context);
+        if (input::message_buffer* m = unit->path->process(msg)) {
+            // refused: rx_path releases the buffer and counts sink_refused
+            (void)unit->path->hand_off(m, [unit](input::message_buffer* b) noexcept {
+                return unit->route(b);
+            });
+        }
+    };
+    std::uint64_t last_tick = input::monotonic_ns();
+    input::datagram_batch batch;
+    while (!_rx_stop.load(std::memory_order_relaxed)) {
+        ++rx.loop_stats.iterations;
+        std::uint64_t now = 0;
+        const input::poll_status status = rx.source->poll(batch);
+        if (status == input::poll_status::ok) {
+            ++rx.loop_stats.busy_polls;
+            for (const input::datagram& d : batch.items) {
+                rx.dtls->on_datagram(d, on_message, &rx);
+            }
+            now = batch.items.back().rx_ns;
+        } else {
+            if (status == input::poll_status::error) {
+                ++rx.loop_stats.poll_errors;
+            }
+            now = input::monotonic_ns();
+        }
+        rx.flush_wakeups();
+        rx.drain_returns();
+        rx.publish(false);
+        if (now >= last_tick && now - last_tick >= _cfg.rx_loop.tick_interval_ns) {
+            rx.loop_stats.expired += rx.path->on_tick(now);
+            rx.dtls->on_tick(now);
+            ++rx.loop_stats.ticks;
+            last_tick = now;
+        }
+    }
+    rx.dtls->close_all(); // close_notify to every exporter
+    rx.path->finish();
     rx.drain_returns();
     rx.publish(true);
 }

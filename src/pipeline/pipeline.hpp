@@ -52,6 +52,7 @@
 #pragma once
 
 #include "common/latency_histogram.hpp"
+#include "dtls/listener.hpp"
 #include "envelope/errors.hpp"
 #include "input/buffer_pool.hpp"
 #include "input/rx_path.hpp"
@@ -126,6 +127,9 @@ struct rx_thread_stats {
     reassembly::gap_stats gaps;
     input::pool_stats pool;
     input::source_stats socket;
+    /// The DTLS listener's counters (the DTLS RX thread; zero on the others). For that thread
+    /// `path.datagrams` counts decrypted UDP-notif messages and `socket` the UDP datagrams.
+    dtls::listener_stats dtls;
     std::uint64_t queue_full_drops = 0; ///< messages dropped: worker queue still full
     std::uint64_t queue_full_waits = 0; ///< hand-offs that had to wait for room
     std::uint64_t returns_queued = 0;   ///< gauge: buffers in this thread's return queue
@@ -248,7 +252,14 @@ public:
     [[nodiscard]] thread_stats per_thread_stats() const;
     /// The UDP port the RX sockets are bound to (the ephemeral one resolved). Thread: any.
     [[nodiscard]] std::uint16_t local_port() const noexcept { return _port; }
-    /// What RX socket \p rx (0..n_rx-1) ended up with, e.g. the receive buffer the kernel
+    /// The UDP port of the DTLS listener (ephemeral one resolved); 0 when none. Thread: any.
+    [[nodiscard]] std::uint16_t dtls_port() const noexcept { return _dtls_port; }
+    /// RX threads: n_rx plain ones, plus the DTLS one (index n_rx) when enabled. Thread: any.
+    [[nodiscard]] std::uint32_t n_rx_units() const noexcept
+    {
+        return static_cast<std::uint32_t>(_rx.size());
+    }
+    /// What RX socket \p rx (0..n_rx_units()-1) ended up with, e.g. the receive buffer the kernel
     /// granted (udpnotif-recv warns when it is below socket.rcvbuf_bytes). Thread: any.
     [[nodiscard]] const input::socket_report& rx_socket_report(std::uint32_t rx) const;
     /// External input \p i (0..n_rx-1). @throws std::logic_error with socket input,
@@ -273,6 +284,7 @@ public:
 
 private:
     void run_rx(rx_unit& rx) noexcept;
+    void run_dtls(rx_unit& rx) noexcept;
     void run_worker(worker_unit& w) noexcept;
     void load_state();
     void run_producer(producer_unit& p) noexcept;
@@ -289,6 +301,7 @@ private:
     std::string _bootstrap;
     std::vector<std::string> _state_notes;
     std::uint16_t _port = 0;
+    std::uint16_t _dtls_port = 0;
     producer_gate _gate = nullptr;
     void* _gate_context = nullptr;
     std::atomic<bool> _rx_stop{false};

@@ -75,6 +75,7 @@ group group_of(std::string_view name)
         {"udpnotif_reassembly_", group::rx},
         {"udpnotif_message_id_", group::rx},
         {"udpnotif_buffer_pool_", group::rx},
+        {"udpnotif_dtls_", group::rx},
         {"udpnotif_worker_", group::worker},
         {"udpnotif_decode_", group::worker},
         {"udpnotif_xml_transcode_", group::worker},
@@ -103,8 +104,8 @@ std::size_t round_up(std::size_t n, std::size_t align)
 TEST(PipelineMetricsLayout, EveryMemberOfEveryStatsStructIsDescribedOnce)
 {
     const auto layouts = described_layouts();
-    // 3 per-thread structs + the module structs nested in them (6 rx, 9 worker, 1 producer).
-    EXPECT_EQ(layouts.size(), 19u);
+    // 3 per-thread structs + the module structs nested in them (7 rx, 9 worker, 1 producer).
+    EXPECT_EQ(layouts.size(), 20u);
     std::set<std::string_view> names;
     for (const struct_layout& l : layouts) {
         EXPECT_TRUE(names.insert(l.type_name).second) << l.type_name << " described twice";
@@ -125,7 +126,7 @@ TEST(PipelineMetricsLayout, EveryMemberOfEveryStatsStructIsDescribedOnce)
          {"pipeline::rx_thread_stats", "pipeline::worker_thread_stats",
           "pipeline::producer_thread_stats", "input::rx_stats", "udpnotif::parse_stats",
           "reassembly::reassembly_stats", "reassembly::gap_stats", "input::pool_stats",
-          "input::source_stats", "worker::stage_stats", "yangpush::decode_stats",
+          "input::source_stats", "dtls::listener_stats", "worker::stage_stats", "yangpush::decode_stats",
           "yangpush::xml_transcode_stats", "yangpush::cbor_transcode_stats", "key::resolve_stats",
           "key::key_stats", "envelope::envelope_stats", "subscription::table_stats",
           "subscription::sequence_stats", "kafka::producer_stats"}) {

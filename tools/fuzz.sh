@@ -28,7 +28,7 @@ all_targets=(fuzz_header fuzz_reassembly fuzz_decode_json fuzz_decode_xml fuzz_d
 # --ci: executions per target (inputs run after the corpus), chosen from each target's speed.
 declare -A ci_runs=(
   [fuzz_header]=2000000 [fuzz_reassembly]=150000 [fuzz_decode_json]=300000
-  [fuzz_decode_xml]=60000 [fuzz_decode_cbor]=300000 [fuzz_key]=100000 [fuzz_envelope]=30000
+  [fuzz_decode_xml]=400000 [fuzz_decode_cbor]=300000 [fuzz_key]=100000 [fuzz_envelope]=30000
 )
 seconds=60
 ci=0

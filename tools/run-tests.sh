@@ -51,6 +51,10 @@ for t in intro("--tests"):
     if suites & {s.split(":")[-1] for s in t["suite"]}:
         for dep in t["depends"]:
             wanted.update(os.path.relpath(f, d) for f in files.get(dep, []))
+        # the test program itself (meson lists only the explicit depends when a test has some)
+        exe = os.path.relpath(t["cmd"][0], d)
+        if not exe.startswith(".."):
+            wanted.add(exe)
 print(" ".join(sorted(wanted)))
 PY
 }

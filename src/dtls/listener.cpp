@@ -158,6 +158,10 @@ struct listener::impl {
 
     explicit impl(const dtls_config& c, int socket_fd);
     ~impl();
+    /// The constructor's OpenSSL set-up after the objects exist (may throw).
+    void set_up_context();
+    /// Frees every OpenSSL object (destructor, or a constructor that failed). Idempotent.
+    void free_openssl() noexcept;
 
     // -- custom BIO ---------------------------------------------------------------------------
     static int bio_write(BIO* b, const char* data, int len)
@@ -634,6 +638,16 @@ listener::impl::impl(const dtls_config& c, int socket_fd) : cfg(c), fd(socket_fd
     ctx = SSL_CTX_new(DTLS_server_method());
     method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "udpn-dtls");
     listen_addr = BIO_ADDR_new();
+    try {
+        set_up_context();
+    } catch (...) {
+        free_openssl(); // a constructor that throws runs no destructor
+        throw;
+    }
+}
+
+void listener::impl::set_up_context()
+{
     if (ctx == nullptr || method == nullptr || listen_addr == nullptr) {
         throw std::runtime_error("DTLS listener: " + openssl_reason());
     }
@@ -678,13 +692,22 @@ listener::impl::impl(const dtls_config& c, int socket_fd) : cfg(c), fd(socket_fd
 
 listener::impl::~impl()
 {
+    free_openssl();
+}
+
+void listener::impl::free_openssl() noexcept
+{
     sessions.clear(); // SSL objects (and their BIOs) before the BIO method and the context
     if (listen_ssl != nullptr) {
         SSL_free(listen_ssl);
+        listen_ssl = nullptr;
     }
     BIO_ADDR_free(listen_addr);
+    listen_addr = nullptr;
     BIO_meth_free(method);
+    method = nullptr;
     SSL_CTX_free(ctx);
+    ctx = nullptr;
 }
 
 std::vector<std::string> validate(const dtls_config& cfg)

@@ -16,33 +16,37 @@ ALLOWED = {
     "envelope": {"common", "net", "udpnotif", "yangpush", "key"},
     # consumer-side validation of emitted envelopes (tests, udpnotif-consume --validate)
     "validate": {"common", "net", "envelope"},
+    # schema registry client (libcurl) and the id cache the workers read
+    "registry": {"common", "key", "envelope", "log"},
     "subscription": {"common", "net", "yangpush", "envelope"},
-    "worker": {"common", "net", "udpnotif", "yangpush", "key", "envelope", "subscription"},
+    "worker": {"common", "net", "udpnotif", "yangpush", "key", "envelope", "subscription",
+               "registry"},
     "pipeline": {"common", "net", "reassembly", "udpnotif", "yangpush", "key", "envelope",
-                 "subscription", "worker", "input", "dtls", "kafka"},
+                 "subscription", "worker", "input", "dtls", "kafka", "registry"},
     "input": {"common", "net", "udpnotif", "reassembly", "pipeline"},
     "dtls": {"common", "net", "input"},
     "kafka": {"common", "pipeline"},
     "config": {"common", "net", "udpnotif", "reassembly", "yangpush", "key", "envelope",
-               "subscription", "worker", "input", "dtls", "kafka", "pipeline", "log"},
+               "subscription", "worker", "input", "dtls", "kafka", "pipeline", "log", "registry"},
     "log": {"common"},
     "metrics": {"common", "net", "udpnotif", "reassembly", "yangpush", "key", "envelope",
-                "subscription", "worker", "input", "dtls", "kafka", "pipeline", "log"},
+                "subscription", "worker", "input", "dtls", "kafka", "pipeline", "log", "registry"},
     "app": {"common", "net", "udpnotif", "reassembly", "yangpush", "key", "envelope",
             "subscription", "worker", "input", "dtls", "kafka", "pipeline", "config", "metrics",
-            "log"},
+            "log", "registry"},
 }
 # platform headers that only some folders may include
 PLATFORM = [
     (re.compile(r"^rte_"), "DPDK", set()),  # only dpdk-app/, which is outside src/
     (re.compile(r"^librdkafka/|^rdkafka"), "librdkafka", {"kafka"}),
-    (re.compile(r"^simdjson"), "simdjson", {"yangpush", "validate"}),
+    (re.compile(r"^simdjson"), "simdjson", {"yangpush", "validate", "registry"}),
     (re.compile(r"^libyang/"), "libyang", {"key", "yangpush", "validate"}),
     (re.compile(r"^cbor"), "libcbor", {"yangpush"}),
     (re.compile(r"^httplib"), "cpp-httplib", {"metrics"}),
     (re.compile(r"^toml"), "toml++", {"config"}),
     (re.compile(r"^CLI/"), "CLI11", {"config", "app"}),
     (re.compile(r"^openssl/"), "OpenSSL", {"dtls"}),
+    (re.compile(r"^curl/"), "libcurl", {"registry"}),
 ]
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 

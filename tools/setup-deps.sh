@@ -8,6 +8,7 @@ packages=(
   libdpdk-dev dpdk-dev librdkafka-dev libyang2-dev libsimdjson-dev libtbb-dev
   libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev libssl-dev openssl
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libcbor-dev libcpp-httplib-dev
+  libcurl4-openssl-dev  # src/registry: the schema registry client
   kcat tcpreplay
   clang libclang-rt-14-dev  # tools/fuzz.sh: libFuzzer targets (clang 14, -fsanitize=fuzzer)
 )

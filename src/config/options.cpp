@@ -139,6 +139,14 @@ std::string check_metrics_listen(const std::string& text)
     return {};
 }
 
+std::string check_registry_url(const std::string& text)
+{
+    if (text.empty() || text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0) {
+        return {};
+    }
+    return quoted(text) + " is not an http:// or https:// URL (empty = no registry)";
+}
+
 std::string check_cidr(const std::string& text)
 {
     const auto parsed = input::cidr::parse(text);
@@ -284,6 +292,12 @@ const names_of<key::subscription_type> subscription_types = {
     {"on_change", key::subscription_type::on_change},
     {"on_change_sync", key::subscription_type::on_change_sync},
     {"on_change_sync_compacted", key::subscription_type::on_change_sync_compacted}};
+const names_of<registry::subject_strategy> subject_strategies = {
+    {"module", registry::subject_strategy::module},
+    {"topic", registry::subject_strategy::topic},
+    {"topic-module", registry::subject_strategy::topic_module}};
+const names_of<registry::header_format> header_formats = {
+    {"binary", registry::header_format::binary}, {"text", registry::header_format::text}};
 const names_of<log_level> log_levels = {{"trace", log_level::trace},
                                         {"debug", log_level::debug},
                                         {"info", log_level::info},
@@ -825,6 +839,60 @@ std::vector<row> make_rows()
                             "Longest wait for a CreateTopics answer, milliseconds (once per new "
                             "topic)."));
     t.push_back(kafka_properties_row());
+
+    // [schema_registry]: Confluent-compatible schema registry (PROTOCOL.md §6, §11.22).
+    t.push_back(string_row("schema_registry.url", FIELD(pipeline.registry.url),
+                           "Base URL of a Confluent-compatible schema registry "
+                           "(http://host:8081); empty = none: no schema is registered and "
+                           "records carry no schema-id header.",
+                           check_registry_url));
+    t.push_back(enum_row("schema_registry.subject_strategy", FIELD(pipeline.registry.strategy),
+                         subject_strategies,
+                         "Subject of a subscription's schema: module = its top-level module "
+                         "(MBI-13), topic = <topic>-value (TopicNameStrategy), topic-module = "
+                         "<topic>-<module>; imports always under their module name."));
+    t.push_back(string_row("schema_registry.schema_type", FIELD(pipeline.registry.schema_type),
+                           "schemaType of every registration (a registry with a YANG schema "
+                           "plugin)."));
+    t.push_back(enum_row("schema_registry.header_format", FIELD(pipeline.registry.header),
+                         header_formats,
+                         "schema-id header encoding (PROTOCOL.md §11.22): binary = 4-byte "
+                         "big-endian, text = decimal digits."));
+    t.push_back(integer_row("schema_registry.request_timeout_ms",
+                            FIELD(pipeline.registry.request_timeout_ms), 1, 600'000,
+                            "Longest time one HTTP request to the registry may take, connection "
+                            "included, milliseconds."));
+    t.push_back(integer_row("schema_registry.retry_backoff_ms",
+                            FIELD(pipeline.registry.retry_backoff_ms), 1, 3'600'000,
+                            "Wait before the first retry of a failed registration, "
+                            "milliseconds; doubled per further failure up to "
+                            "retry_max_backoff_ms."));
+    t.push_back(integer_row("schema_registry.retry_max_backoff_ms",
+                            FIELD(pipeline.registry.retry_max_backoff_ms), 1, 3'600'000,
+                            "Longest wait between retries, milliseconds; registry refusals "
+                            "(4xx) wait this long at once."));
+    t.push_back(integer_row("schema_registry.queue_size", FIELD(pipeline.registry.queue_size), 1,
+                            1'000'000,
+                            "Registration requests waiting for the registry thread; beyond it "
+                            "a request is counted (queue_full) and asked again later."));
+    t.push_back(integer_row("schema_registry.max_schemas", FIELD(pipeline.registry.max_schemas),
+                            1, 10'000'000,
+                            "Most schemas whose ids are cached; a subscription beyond it is "
+                            "produced without the header (counted cache_full)."));
+    t.push_back(string_row("schema_registry.username", FIELD(pipeline.registry.username),
+                           "HTTP basic-auth user name; empty = no authentication."));
+    {
+        row pw = string_row("schema_registry.password", FIELD(pipeline.registry.password),
+                            "HTTP basic-auth password; \"@PATH\" reads it from a file "
+                            "(secrets), \"@@\" is a literal \"@\". Printed as (secret).");
+        pw.secret_values = true;
+        t.push_back(std::move(pw));
+    }
+    t.push_back(boolean_row("schema_registry.features_metadata",
+                            FIELD(pipeline.registry.features_metadata),
+                            "Send each module's enabled features (yang-features), name and "
+                            "revision as metadata properties; false for registries that refuse "
+                            "the metadata member."));
 
     // [metrics], [log]: carried for the metrics endpoint and the logger.
     t.push_back(string_row("metrics.listen", FIELD(metrics.listen),

@@ -303,6 +303,9 @@ std::string_view section_doc(std::string_view section)
         {"envelope.data_collection_manifest", "The collector's own platform manifest."},
         {"kafka", "Kafka producers, topic creation and the embedded cluster."},
         {"kafka.properties", "Pass-through librdkafka properties."},
+        {"schema_registry",
+         "Confluent-compatible schema registry: schema-id header (PROTOCOL.md §6, §11.22; "
+         "docs/schema-registry.md)."},
         {"metrics", "The Prometheus metrics endpoint."},
         {"log", "The process log."},
     };

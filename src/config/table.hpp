@@ -52,7 +52,9 @@ struct row {
     std::string constraint;     ///< `1..64`, `seed | latest`, or empty
     std::string doc;            ///< one line
     std::string example;        ///< TOML value text shown as an example when non-empty
-    bool secret_values = false; ///< string_table whose values may be secrets (masked in print)
+    /// string_table whose values may be secrets, or a string that is one (masked in print,
+    /// except an `@PATH` file reference)
+    bool secret_values = false;
     load_fn load;
     save_fn save;
 };

@@ -223,7 +223,7 @@ std::string to_toml(const receiver_config& cfg, const print_options& opts)
         "# optional: a key left out keeps its built-in default. Every key is also a command-line\n"
         "# option, --KEY VALUE or --set KEY=VALUE; precedence: defaults < this file < command\n"
         "# line. A \"default\" note marks a value that differs from the built-in default.\n"
-        "# Secret librdkafka property values are printed as (secret).\n";
+        "# Secret librdkafka property values and passwords are printed as (secret).\n";
 
     // Tables in order of first appearance; the top level first (TOML needs its keys before
     // any table header).
@@ -267,7 +267,13 @@ std::string to_toml(const receiver_config& cfg, const print_options& opts)
             }
             out += last_component(r->key);
             out += " = ";
-            detail::write_value(out, value, true);
+            if (r->type == detail::kind::string && r->secret_values && opts.mask_secrets &&
+                value.is_string() && !value.value_or(std::string{}).empty()) {
+                detail::write_value(out, toml::value<std::string>(printable(
+                                             r->key, value.value_or(std::string{}), true)));
+            } else {
+                detail::write_value(out, value, true);
+            }
             out += '\n';
         }
     }

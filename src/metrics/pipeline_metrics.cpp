@@ -14,6 +14,7 @@
 #include "metrics/descriptor.hpp"
 #include "reassembly/gap_tracker.hpp"
 #include "reassembly/table.hpp"
+#include "registry/errors.hpp"
 #include "subscription/errors.hpp"
 #include "subscription/sequence.hpp"
 #include "subscription/table.hpp"
@@ -367,6 +368,13 @@ constexpr field<stage_stats> stage_fields[] = {
     counter("resolutions_dropped", &stage_stats::resolutions_dropped,
             "Cached resolutions freed: subscription removed or evicted."),
     gauge("resolutions_cached", &stage_stats::resolutions_cached, "Resolutions held now."),
+    counter("schema_id_attached", &stage_stats::schema_id_attached,
+            "Envelope records that carry the schema-id header (schema registry configured)."),
+    counter_array<&stage_stats::schema_id_missing>(
+        "schema_id_missing", "reason",
+        &enum_label<worker::schema_id_missing_reason, worker::to_string>,
+        "Envelope records produced without the schema-id header although a schema registry is "
+        "configured, by reason (produced anyway: the counted fallback)."),
 };
 table<stage_stats> describe(tag<stage_stats>)
 {
@@ -815,6 +823,39 @@ constexpr part<worker_thread_stats> worker_parts[] = {
     nested<&worker_thread_stats::sequences>("sequence"),
 };
 
+using registry::registry_stats;
+constexpr field<registry_stats> registry_fields[] = {
+    counter("requests", &registry_stats::requests,
+            "Subscription schemas the workers asked for (at subscription resolution)."),
+    counter("cache_hits", &registry_stats::cache_hits,
+            "Requests answered by a schema already cached (same subject and modules)."),
+    counter("queue_full", &registry_stats::queue_full,
+            "Requests the full request queue refused (asked again by the next record)."),
+    counter("cache_full", &registry_stats::cache_full,
+            "Requests refused because max_schemas schemas are cached (no header)."),
+    counter("registered", &registry_stats::registered,
+            "Subscription schemas registered (their id is cached)."),
+    counter("references_registered", &registry_stats::references_registered,
+            "Imported modules registered under their own subject as references."),
+    counter("attempts", &registry_stats::attempts, "Registration attempts of subscription schemas."),
+    counter("retries", &registry_stats::retries, "Attempts that retried a failed registration."),
+    counter("http_requests", &registry_stats::http_requests,
+            "HTTP requests sent to the registry (references and lookups included)."),
+    counter_array<&registry_stats::failures>(
+        "failures", "reason", &enum_label<registry::failure_reason, registry::to_string>,
+        "Failed registration attempts, by reason (each retried with backoff)."),
+    gauge("schemas", &registry_stats::schemas, "Schemas in the cache, any state."),
+    gauge("pending", &registry_stats::pending, "Schemas without an id yet (queued or retrying)."),
+};
+table<registry_stats> describe(tag<registry_stats>)
+{
+    return {"registry::registry_stats", registry_fields};
+}
+
+constexpr part<registry_stats> registry_parts[] = {
+    own<registry_stats>("schema_registry"),
+};
+
 /// producer_thread_stats::latency as one Prometheus histogram summed over the producer
 /// threads, `udpnotif_pipeline_latency_seconds`: a bucket per power of two from 64 ns (the
 /// histogram's own finer slices are merged into octaves), `+Inf`, `_sum`, `_count`.
@@ -896,6 +937,7 @@ std::vector<family> pipeline_families(const pipeline::thread_stats& stats)
     collect_parts(out, rx_parts, stats.rx);
     collect_parts(out, worker_parts, stats.workers);
     collect_parts(out, producer_parts, stats.producers);
+    collect_parts(out, registry_parts, stats.registry);
     return out;
 }
 
@@ -905,6 +947,7 @@ std::vector<struct_layout> described_layouts()
     layout_parts(all, "pipeline::rx_thread_stats", rx_parts);
     layout_parts(all, "pipeline::worker_thread_stats", worker_parts);
     layout_parts(all, "pipeline::producer_thread_stats", producer_parts);
+    layout_parts(all, "registry::registry_stats", registry_parts);
     return all;
 }
 

@@ -9,6 +9,7 @@
 #include "dtls/config.hpp"
 #include "input/config.hpp"
 #include "kafka/config.hpp"
+#include "registry/config.hpp"
 #include "worker/config.hpp"
 
 #include <cstddef>
@@ -112,6 +113,10 @@ struct pipeline_config {
     /// Every producer (`null`: the null sink, no Kafka). kafka.content_type is ignored: the
     /// worker stage sets the header.
     kafka::kafka_config kafka;
+    /// The schema registry (PROTOCOL.md §6, §11.22; docs/schema-registry.md): empty url = none,
+    /// records exactly as without it. When set, one registry thread registers each
+    /// subscription's schema and the workers add the `schema-id` header once its id is known.
+    registry::registry_config registry;
 };
 
 /// Checks the pipeline's own fields and worker::validate(worker).

@@ -20,6 +20,7 @@
 #include "net/endpoint.hpp"
 #include "worker/message.hpp"
 #include "worker/record.hpp"
+#include "registry/registry.hpp"
 #include "worker/stage.hpp"
 
 #include <oneapi/tbb/cache_aligned_allocator.h>
@@ -217,6 +218,9 @@ std::uint64_t queue_depth(const Queue& q) noexcept
 std::vector<std::string> validate(const pipeline_config& cfg)
 {
     std::vector<std::string> problems;
+    for (std::string& p : registry::validate(cfg.registry)) {
+        problems.push_back(std::move(p));
+    }
     if (cfg.n_rx < 1 || cfg.n_rx > 64) {
         problems.emplace_back("rx threads must be 1..64");
     }
@@ -262,6 +266,8 @@ std::vector<std::string> validate(const pipeline_config& cfg)
 struct pipeline::shared {
     std::unique_ptr<key::schema_context> schema;
     std::unique_ptr<kafka::embedded_cluster> cluster; ///< only when kafka.brokers = embedded
+    /// Only when registry.url is set; outlives the workers (their stages call it).
+    std::unique_ptr<registry::schema_registry> registry;
     /// queues[rx * n_workers + w]: RX thread rx -> worker w.
     std::vector<std::unique_ptr<buffer_queue>> queues;
     /// worker_signals[w]: wakes worker w when an RX thread has queued a message for it.
@@ -771,6 +777,13 @@ pipeline::pipeline(const pipeline_config& cfg) : _cfg(cfg), _shared(std::make_un
         }
     }
     _shared->schema = std::make_unique<key::schema_context>(_cfg.worker.schema);
+    if (!_cfg.registry.url.empty()) {
+        registry::registry_config rc = _cfg.registry;
+        // The `@PATH` secret convention of the Kafka properties (docs/security.md).
+        rc.password = kafka::resolve_value(
+            kafka::property{"schema_registry.password", rc.password, "schema_registry.password"});
+        _shared->registry = std::make_unique<registry::schema_registry>(rc, *_shared->schema);
+    }
     if (kafka::is_embedded(_cfg.kafka)) {
         _shared->cluster = std::make_unique<kafka::embedded_cluster>(_cfg.kafka.embedded_brokers);
         _bootstrap = _shared->cluster->bootstrap_servers();
@@ -796,6 +809,7 @@ pipeline::pipeline(const pipeline_config& cfg) : _cfg(cfg), _shared(std::make_un
         unit->producer_signal = &_producers[w % _cfg.n_producers]->signal;
         unit->signal = _shared->worker_signals[w].get();
         unit->wake_on_handoff = _cfg.wake_on_handoff;
+        unit->stage.set_schema_registry(_shared->registry.get());
         _workers.push_back(std::move(unit));
     }
     load_state();
@@ -846,6 +860,9 @@ void pipeline::start()
         return;
     }
     _started = true;
+    if (_shared->registry) {
+        _shared->registry->start();
+    }
     for (auto& p : _producers) {
         producer_unit* unit = p.get();
         unit->thread = std::thread([this, unit] { run_producer(*unit); });
@@ -1153,6 +1170,9 @@ stop_report pipeline::stop()
     for (auto& p : _producers) {
         _report.undelivered += p->undelivered.get();
     }
+    if (_shared->registry) {
+        _shared->registry->stop(); // an HTTP request in progress is aborted
+    }
     _report.final_stats = stats();
     return _report;
 }
@@ -1171,6 +1191,9 @@ thread_stats pipeline::per_thread_stats() const
     t.producers.reserve(_producers.size());
     for (const auto& p : _producers) {
         t.producers.push_back(p->snapshot());
+    }
+    if (_shared->registry) {
+        t.registry.push_back(_shared->registry->stats());
     }
     return t;
 }
@@ -1212,6 +1235,16 @@ pipeline_stats summarize(const thread_stats& t) noexcept
         s.return_failed += w.return_failed;
         s.record_drops += w.record_slots_exhausted + w.record_copy_failed;
         s.record_waits += w.record_waits;
+        s.schema_id_attached += w.stage.schema_id_attached;
+        for (const std::uint64_t n : w.stage.schema_id_missing) {
+            s.schema_id_missing += n;
+        }
+    }
+    for (const registry::registry_stats& r : t.registry) {
+        s.schemas_registered += r.registered;
+        for (const std::uint64_t n : r.failures) {
+            s.registry_failures += n;
+        }
     }
     for (const producer_thread_stats& pt : t.producers) {
         s.producer_records += pt.records;

@@ -60,6 +60,7 @@
 #include "key/errors.hpp"
 #include "kafka/stats.hpp"
 #include "pipeline/config.hpp"
+#include "registry/errors.hpp"
 #include "reassembly/gap_tracker.hpp"
 #include "reassembly/table.hpp"
 #include "subscription/sequence.hpp"
@@ -114,6 +115,11 @@ struct pipeline_stats {
     std::uint64_t null_records = 0;     ///< null sink: records counted and dropped
     std::uint64_t null_bytes = 0;       ///< null sink: their key + value octets
     latency_histogram latency;          ///< arrival -> produce call, merged over producers
+    // schema registry (zero without one)
+    std::uint64_t schema_id_attached = 0; ///< envelope records with the schema-id header
+    std::uint64_t schema_id_missing = 0;  ///< envelope records without it (every reason)
+    std::uint64_t schemas_registered = 0; ///< subscription schemas with a known id
+    std::uint64_t registry_failures = 0;  ///< failed registration attempts (every reason)
     // producers (summed)
     kafka::producer_stats kafka;
 };
@@ -190,6 +196,9 @@ struct thread_stats {
     std::vector<rx_thread_stats> rx;
     std::vector<worker_thread_stats> workers;
     std::vector<producer_thread_stats> producers;
+    /// The schema registry thread's counters: one entry when a registry is configured, none
+    /// otherwise.
+    std::vector<registry::registry_stats> registry;
 };
 
 /// The summary counters of \p t (each summed over the threads). Thread: any.

@@ -32,9 +32,22 @@ enum class undecodable_reason : std::uint8_t {
 
 inline constexpr std::size_t n_undecodable_reasons = 3;
 
+/// Why an envelope record went without the `schema-id` header while a schema registry is
+/// configured (PROTOCOL.md §6, §11.22; nothing is counted without a registry).
+enum class schema_id_missing_reason : std::uint8_t {
+    pending,              ///< the registry has no id for the schema yet (queued, retrying)
+    refused,              ///< the registry refused the schema (4xx); retried at the max backoff
+    no_schema,            ///< the subscription names no module (by-reference, no or unresolved
+                          ///< filter) or the registry's cache is full
+    unknown_subscription, ///< the record is on the fallback topic: no subscription, no schema
+};
+
+inline constexpr std::size_t n_schema_id_missing_reasons = 4;
+
 /// Stable snake_case names. Thread: any.
 [[nodiscard]] const char* to_string(process_status s) noexcept;
 [[nodiscard]] const char* to_string(undecodable_reason r) noexcept;
+[[nodiscard]] const char* to_string(schema_id_missing_reason r) noexcept;
 
 /// Counters of one stage. Single writer (the stage's worker); a stats reader copies them and
 /// tolerates torn values (plain integers, as every module's stats).
@@ -67,6 +80,12 @@ struct stage_stats {
     std::uint64_t resolutions_dropped = 0; ///< cached resolutions freed: removed / evicted
     std::uint64_t resolutions_cached = 0;  ///< gauge: resolutions held
 
+    /// Envelope records that carry the schema-id header (schema registry configured).
+    std::uint64_t schema_id_attached = 0;
+    /// Envelope records without it although a registry is configured, per
+    /// schema_id_missing_reason (the counted fallback: produced anyway, never held back).
+    std::array<std::uint64_t, n_schema_id_missing_reasons> schema_id_missing{};
+
     [[nodiscard]] std::uint64_t of(process_status s) const noexcept
     {
         return statuses[static_cast<std::size_t>(s)];
@@ -74,6 +93,10 @@ struct stage_stats {
     [[nodiscard]] std::uint64_t of(undecodable_reason r) const noexcept
     {
         return undecodable[static_cast<std::size_t>(r)];
+    }
+    [[nodiscard]] std::uint64_t of(schema_id_missing_reason r) const noexcept
+    {
+        return schema_id_missing[static_cast<std::size_t>(r)];
     }
 };
 

@@ -54,6 +54,17 @@ const char* to_string(process_status s) noexcept
     return "unknown";
 }
 
+const char* to_string(schema_id_missing_reason r) noexcept
+{
+    switch (r) {
+    case schema_id_missing_reason::pending: return "pending";
+    case schema_id_missing_reason::refused: return "refused";
+    case schema_id_missing_reason::no_schema: return "no_schema";
+    case schema_id_missing_reason::unknown_subscription: return "unknown_subscription";
+    }
+    return "unknown";
+}
+
 const char* to_string(undecodable_reason r) noexcept
 {
     switch (r) {
@@ -154,11 +165,47 @@ key::resolved_subscription stage::resolve(const yangpush::subscription_info& inf
     return _resolver.fallback(filter);
 }
 
-const key::resolved_subscription* stage::resolution_of(const subscription::entry& e) noexcept
+std::shared_ptr<const registry::schema_handle>
+stage::schema_of(const key::resolved_subscription& r) noexcept
+{
+    if (_registry == nullptr || r.mode != key::resolution::branches || r.branches.empty()) {
+        return nullptr;
+    }
+    // §6: one schema per subscription: the first branch's module (branches are sorted) is
+    // the main one, the other top-level modules are referenced. Allocates (rare: once per
+    // resolution); a failure to allocate only costs the header.
+    try {
+        registry::schema_request req;
+        req.topic = r.uniform_topic ? r.topic : r.branches.front().topic;
+        for (const key::resolved_branch& b : r.branches) {
+            if (!b.module.empty() &&
+                std::find(req.modules.begin(), req.modules.end(), b.module) == req.modules.end()) {
+                req.modules.push_back(b.module);
+            }
+        }
+        return _registry->request(req);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+void stage::resolve_into(cached_resolution& c, const subscription::entry& e)
+{
+    c.exporter = e.exporter;
+    c.id = e.info.id;
+    c.resolved = resolve(e.info);
+    // A new resolution (subscription-started, or a -modified that changed filter, target or
+    // modules: §6 "the schema must be re-resolved") asks the registry again; an unchanged
+    // schema gets its cached handle (and id) back.
+    c.schema = schema_of(c.resolved);
+    _stats.resolutions_cached = _resolved.size();
+}
+
+const stage::cached_resolution* stage::resolution_of(const subscription::entry& e) noexcept
 {
     auto it = _resolved.find(&e);
     if (it != _resolved.end() && it->second.id == e.info.id && it->second.exporter == e.exporter) {
-        return &it->second.resolved;
+        return &it->second;
     }
     // No resolution yet for this entry (loaded from the state file, or the node now holds
     // another subscription): resolve once, now. Allocates, once per subscription.
@@ -166,11 +213,8 @@ const key::resolved_subscription* stage::resolution_of(const subscription::entry
     if (it == _resolved.end()) {
         it = _resolved.emplace(&e, cached_resolution{}).first;
     }
-    it->second.exporter = e.exporter;
-    it->second.id = e.info.id;
-    it->second.resolved = resolve(e.info);
-    _stats.resolutions_cached = _resolved.size();
-    return &it->second.resolved;
+    resolve_into(it->second, e);
+    return &it->second;
 }
 
 void stage::drop_resolution(const net::ip_address& exporter, std::uint32_t id) noexcept
@@ -219,26 +263,27 @@ stage::subject stage::apply_state_change(const message& m,
         }
         if (r.sub != nullptr) {
             // added, replaced or a -modified that touched filter / target / trigger / modules.
-            cached_resolution& c = _resolved[r.sub];
-            c.exporter = r.sub->exporter;
-            c.id = r.sub->info.id;
-            c.resolved = resolve(r.sub->info);
-            _stats.resolutions_cached = _resolved.size();
+            resolve_into(_resolved[r.sub], *r.sub);
         }
     }
     if (r.sub != nullptr) {
         s.info = &r.sub->info;
-        s.resolved = resolution_of(*r.sub);
+        const cached_resolution* c = resolution_of(*r.sub);
+        s.resolved = &c->resolved;
+        s.schema = c->schema.get();
         s.suspended = r.sub->suspended;
     } else if (retired) {
         s.info = &_retired_info;
-        s.resolved = &_retired;
+        s.resolved = &_retired.resolved;
+        s.schema = _retired.schema.get();
     } else if (v.has_subscription_id) {
         // e.g. -suspended / -resumed of a held subscription whose apply changed nothing
         // reported in r.sub, or replay-completed.
         if (const subscription::entry* e = _table.find(exporter, v.subscription_id)) {
             s.info = &e->info;
-            s.resolved = resolution_of(*e);
+            const cached_resolution* c = resolution_of(*e);
+            s.resolved = &c->resolved;
+            s.schema = c->schema.get();
             s.suspended = e->suspended;
         }
     }
@@ -251,7 +296,9 @@ stage::subject stage::lookup_data(const message& m, const yangpush::notification
     subject s;
     if (const subscription::entry* e = _table.on_data(m.exporter.addr, v)) {
         s.info = &e->info;
-        s.resolved = resolution_of(*e);
+        const cached_resolution* c = resolution_of(*e);
+        s.resolved = &c->resolved;
+        s.schema = c->schema.get();
         s.suspended = e->suspended;
         if (e->suspended) {
             ++_stats.suspended_data;
@@ -357,7 +404,7 @@ process_status stage::process(const message& m, record_sink& sink) noexcept
     r.has_key = rk.has_key;
     r.key = rk.has_key ? rk.key : std::string_view();
     r.value = _value;
-    r.headers = _headers;
+    r.headers = std::span<const header>(_headers.data(), add_schema_header(s));
     emit(sink, r);
     const process_status status =
         s.resolved != nullptr ? process_status::produced : process_status::produced_fallback;
@@ -386,6 +433,33 @@ process_status stage::undecodable(const message& m, record_sink& sink, undecodab
     ++_stats.dead_letters;
     ++_stats.statuses[static_cast<std::size_t>(process_status::dead_lettered)];
     return process_status::dead_lettered;
+}
+
+std::size_t stage::add_schema_header(const subject& s) noexcept
+{
+    if (_registry == nullptr) {
+        return 1; // content-type only, as without this feature
+    }
+    using reason = schema_id_missing_reason;
+    reason why = reason::no_schema;
+    if (s.resolved == nullptr) {
+        why = reason::unknown_subscription;
+    } else if (s.schema != nullptr) {
+        // One acquire load per record: the registry thread publishes the id once.
+        if (const std::int64_t id = s.schema->id(); id >= 0) {
+            const std::size_t n = registry::format_schema_id(id, _registry->format(), _schema_id);
+            _headers[1] = {registry::schema_id_header, std::string_view(_schema_id.data(), n)};
+            ++_stats.schema_id_attached;
+            return 2;
+        }
+        why = s.schema->state() == registry::handle_state::failed ? reason::refused
+                                                                  : reason::pending;
+        if (!s.schema->queued()) {
+            _registry->requeue(*s.schema); // the queue was full: ask again (try-lock only)
+        }
+    }
+    ++_stats.schema_id_missing[static_cast<std::size_t>(why)];
+    return 1;
 }
 
 void stage::emit(record_sink& sink, const record& r) noexcept

@@ -16,6 +16,7 @@
 #include "key/key_builder.hpp"
 #include "key/resolver.hpp"
 #include "key/schema_context.hpp"
+#include "registry/registry.hpp"
 #include "subscription/table.hpp"
 #include "worker/config.hpp"
 #include "worker/errors.hpp"
@@ -85,6 +86,12 @@ class stage {
                     const std::function<bool(const net::ip_address&)>& accept = {});
     subscription::state_report save_state_to(const std::string& path);
 
+    /// Attaches the schema registry (PROTOCOL.md §6; nullptr: none, the default): each resolved
+    /// subscription then asks it for its schema, and records carry the `schema-id` header
+    /// once the id is known (counted schema_id_attached / schema_id_missing). \p r must
+    /// outlive the stage. Thread: start-up, before the first process().
+    void set_schema_registry(registry::schema_registry* r) noexcept { _registry = r; }
+
     /// The configured node name of \p exporter (§11.13), or empty. No allocation.
     /// Thread: the owning worker (or any, after start-up).
     [[nodiscard]] std::string_view configured_node_name(const net::ip_address& exporter) const noexcept;
@@ -108,11 +115,14 @@ class stage {
         net::ip_address exporter;
         std::uint32_t id = 0;
         key::resolved_subscription resolved;
+        /// Its schema in the registry (null: no registry, or no module to register).
+        std::shared_ptr<const registry::schema_handle> schema;
     };
     /// What the record of one notification is made from.
     struct subject {
         const yangpush::subscription_info* info = nullptr;
         const key::resolved_subscription* resolved = nullptr;
+        const registry::schema_handle* schema = nullptr;
         bool suspended = false;
     };
 
@@ -121,8 +131,12 @@ class stage {
 
     subject apply_state_change(const message& m, const yangpush::notification_view& v) noexcept;
     subject lookup_data(const message& m, const yangpush::notification_view& v) noexcept;
-    const key::resolved_subscription* resolution_of(const subscription::entry& e) noexcept;
+    const cached_resolution* resolution_of(const subscription::entry& e) noexcept;
+    void resolve_into(cached_resolution& c, const subscription::entry& e);
     key::resolved_subscription resolve(const yangpush::subscription_info& info);
+    std::shared_ptr<const registry::schema_handle>
+    schema_of(const key::resolved_subscription& r) noexcept;
+    std::size_t add_schema_header(const subject& s) noexcept;
     void drop_resolution(const net::ip_address& exporter, std::uint32_t id) noexcept;
     process_status undecodable(const message& m, record_sink& sink, undecodable_reason reason,
                                std::string_view detail) noexcept;
@@ -145,9 +159,11 @@ class stage {
     std::vector<node_name_entry> _node_names; // sorted by address
     /// The last metadata and keying of a subscription that a -terminated / -completed removed.
     yangpush::subscription_info _retired_info;
-    key::resolved_subscription _retired;
+    cached_resolution _retired;
+    registry::schema_registry* _registry = nullptr;
     std::string _value; // envelope output, capacity kept
-    std::array<header, 1> _headers{};
+    std::array<header, 2> _headers{}; // content-type, schema-id (when known)
+    std::array<char, registry::max_schema_id_text> _schema_id{};
     std::array<header, 2> _dead_letter_headers{};
     std::array<char, net::endpoint_text_max> _exporter_text{};
     stage_stats _stats;

@@ -2,6 +2,7 @@
 // its own field and nothing else.
 #include "config/options.hpp"
 #include "config/toml_file.hpp"
+#include "config/validate.hpp"
 #include "config_test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -163,6 +164,18 @@ TEST(OptionTable, RowsWriteTheFieldsTheyName)
     ASSERT_EQ(p.kafka.properties.size(), 1u);
     EXPECT_EQ(p.kafka.properties[0].name, "acks");
     EXPECT_EQ(p.kafka.properties[0].value, "all");
+    EXPECT_EQ(p.registry.url, "http://registry.example:8081");
+    EXPECT_EQ(p.registry.strategy, registry::subject_strategy::topic_module);
+    EXPECT_EQ(p.registry.schema_type, "YANG2");
+    EXPECT_EQ(p.registry.header, registry::header_format::text);
+    EXPECT_EQ(p.registry.request_timeout_ms, 750u);
+    EXPECT_EQ(p.registry.retry_backoff_ms, 20u);
+    EXPECT_EQ(p.registry.retry_max_backoff_ms, 4000u);
+    EXPECT_EQ(p.registry.queue_size, 16u);
+    EXPECT_EQ(p.registry.max_schemas, 99u);
+    EXPECT_EQ(p.registry.username, "receiver");
+    EXPECT_EQ(p.registry.password, "@/etc/udpnotif-recv/registry.password");
+    EXPECT_FALSE(p.registry.features_metadata);
     EXPECT_EQ(cfg.metrics.listen, "0.0.0.0:9000");
     EXPECT_EQ(cfg.log.level, log_level::debug);
     EXPECT_EQ(cfg.log.format, log_format::json);
@@ -258,6 +271,67 @@ TEST(ClosestOption, FindsTyposAndMisplacedKeys)
     EXPECT_EQ(closest_option("input.rx_thread"), "input.rx_threads");
     EXPECT_EQ(closest_option("socket.rcvbuf"), "socket.rcvbuf_bytes");
     EXPECT_EQ(closest_option("zzzzzzzzzzzzzzzz"), "");
+}
+
+
+/// True when a problem's text holds both \p a and \p b.
+bool mentions(const problems& list, const std::string& a, const std::string& b)
+{
+    for (const problem& p : list) {
+        const std::string t = p.to_string();
+        if (t.find(a) != std::string::npos && t.find(b) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+TEST(SchemaRegistryOptions, PasswordIsNeverPrintedButItsFileNameIs)
+{
+    receiver_config cfg;
+    problems errors;
+    load_toml_string("[schema_registry]\nurl = \"http://127.0.0.1:8081\"\nusername = \"u\"\n"
+                     "password = \"hunter2-secret\"\n",
+                     "t.toml", cfg, errors);
+    ASSERT_TRUE(errors.empty()) << test::dump(errors);
+    EXPECT_EQ(cfg.pipeline.registry.password, "hunter2-secret");
+    const std::string printed = to_toml(cfg);
+    EXPECT_EQ(printed.find("hunter2-secret"), std::string::npos) << printed;
+    EXPECT_NE(printed.find("password = \"(secret)\""), std::string::npos) << printed;
+
+    cfg.pipeline.registry.password = "@/run/secrets/registry";
+    const std::string with_file = to_toml(cfg);
+    EXPECT_NE(with_file.find("password = \"@/run/secrets/registry\""), std::string::npos)
+        << with_file;
+}
+
+TEST(SchemaRegistryOptions, BadValuesAreRefusedNamingTheKey)
+{
+    receiver_config cfg;
+    problems errors;
+    load_toml_string("[schema_registry]\nurl = \"ftp://x\"\nsubject_strategy = \"record\"\n"
+                     "header_format = \"hex\"\nrequest_timeout_ms = 0\n",
+                     "t.toml", cfg, errors);
+    EXPECT_TRUE(mentions(errors, "schema_registry.url", "http://")) << test::dump(errors);
+    EXPECT_TRUE(mentions(errors, "schema_registry.subject_strategy", "topic-module"))
+        << test::dump(errors);
+    EXPECT_TRUE(mentions(errors, "schema_registry.header_format", "binary"))
+        << test::dump(errors);
+    EXPECT_TRUE(mentions(errors, "schema_registry.request_timeout_ms", "1..600000"))
+        << test::dump(errors);
+
+    // Cross-field rules come from registry::validate() through the pipeline's validation.
+    receiver_config c2;
+    c2.pipeline.worker.schema.search_dirs = {"/tmp"};
+    c2.pipeline.registry.url = "http://127.0.0.1:8081";
+    c2.pipeline.registry.password = "p";
+    c2.pipeline.registry.retry_backoff_ms = 10'000;
+    c2.pipeline.registry.retry_max_backoff_ms = 1'000;
+    const problems found = validate(c2);
+    EXPECT_TRUE(mentions(found, "", "set schema_registry.username too"))
+        << test::dump(found);
+    EXPECT_TRUE(mentions(found, "", "schema_registry.retry_backoff_ms"))
+        << test::dump(found);
 }
 
 } // namespace

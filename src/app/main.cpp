@@ -82,7 +82,7 @@ std::uint64_t steady_ns() noexcept
 
 /// The closing lines on stderr (kept plain: tools/main-job.sh and people read them).
 void print_summary(const udpn::pipeline::pipeline_stats& s, const udpn::pipeline::stop_report& r,
-                   bool null_sink)
+                   bool null_sink, bool registry)
 {
     std::fprintf(stderr,
                  "udpnotif-recv: final: datagrams=%llu bytes=%llu messages=%llu "
@@ -118,6 +118,16 @@ void print_summary(const udpn::pipeline::pipeline_stats& s, const udpn::pipeline
                  static_cast<unsigned long long>(s.envelope_failed),
                  static_cast<unsigned long long>(s.record_drops),
                  static_cast<unsigned long long>(r.left_in_queues));
+    if (registry) {
+        // PROTOCOL.md §6, §11.22: records without the header were produced anyway (counted).
+        std::fprintf(stderr,
+                     "udpnotif-recv: schema_registry: schemas_registered=%llu failures=%llu "
+                     "schema_id_attached=%llu schema_id_missing=%llu\n",
+                     static_cast<unsigned long long>(s.schemas_registered),
+                     static_cast<unsigned long long>(s.registry_failures),
+                     static_cast<unsigned long long>(s.schema_id_attached),
+                     static_cast<unsigned long long>(s.schema_id_missing));
+    }
     // arrival of the completing datagram -> produce call (or null-sink count), per record
     std::fprintf(stderr, "udpnotif-recv: latency_us: %s\n", udpn::latency_fields_us(s.latency).c_str());
     if (null_sink) {
@@ -265,7 +275,7 @@ int main(int argc, char** argv)
         http->set_stopping(); // /healthz answers 503 while the pipeline drains
     }
     const udpn::pipeline::stop_report r = p->stop();
-    print_summary(r.final_stats, r, null_sink);
+    print_summary(r.final_stats, r, null_sink, !cfg.registry.url.empty());
     if (!cfg.worker.state_file.empty()) {
         udpn::log::info("subscriptions", "state saved",
                         {{"file", cfg.worker.state_file}, {"records", r.state_records_saved}});

@@ -13,7 +13,8 @@
 /// Stages: rx (rx_path + the RX thread's hand-off), header (UDP-notif parser), reassembly,
 /// message_id (message-id gap tracker), buffer_pool, socket (recvmmsg source), worker (stage +
 /// the worker thread's queue), decode, xml_transcode, cbor_transcode, key_resolve, key,
-/// envelope, subscription, sequence, kafka.
+/// envelope, subscription, sequence, kafka, and schema_registry (the registry thread, when one
+/// is configured: its families are 0 without one).
 #pragma once
 
 #include "metrics/exposition.hpp"

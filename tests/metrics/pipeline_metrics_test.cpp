@@ -34,7 +34,7 @@ template <class T> void fill_words(T& s, std::uint64_t v)
 }
 
 /// 2 RX threads with every counter t+1, 3 workers likewise, 3 producers likewise with fatal on
-/// producer 1 and last_error -(t+1).
+/// producer 1 and last_error -(t+1), the registry thread with every counter 7.
 thread_stats numbered_stats()
 {
     thread_stats t;
@@ -61,10 +61,12 @@ thread_stats numbered_stats()
         t.producers[i].records = t.producers[i].queued = v;
         t.producers[i].null_records = t.producers[i].null_bytes = v;
     }
+    t.registry.resize(1); // the schema registry thread: every counter 7
+    fill_words(t.registry[0], 7);
     return t;
 }
 
-enum class group { rx, worker, producer, other };
+enum class group { rx, worker, producer, registry, other };
 
 group group_of(std::string_view name)
 {
@@ -85,6 +87,7 @@ group group_of(std::string_view name)
         {"udpnotif_envelope_", group::worker},
         {"udpnotif_subscription_", group::worker},
         {"udpnotif_sequence_", group::worker},
+        {"udpnotif_schema_registry_", group::registry},
         {"udpnotif_kafka_", group::producer},
         {"udpnotif_producer_", group::producer},
     };
@@ -104,8 +107,9 @@ std::size_t round_up(std::size_t n, std::size_t align)
 TEST(PipelineMetricsLayout, EveryMemberOfEveryStatsStructIsDescribedOnce)
 {
     const auto layouts = described_layouts();
-    // 3 per-thread structs + the module structs nested in them (7 rx, 9 worker, 1 producer).
-    EXPECT_EQ(layouts.size(), 20u);
+    // 3 per-thread structs + the module structs nested in them (7 rx, 9 worker, 1 producer),
+    // and the schema registry's.
+    EXPECT_EQ(layouts.size(), 21u);
     std::set<std::string_view> names;
     for (const struct_layout& l : layouts) {
         EXPECT_TRUE(names.insert(l.type_name).second) << l.type_name << " described twice";
@@ -129,7 +133,7 @@ TEST(PipelineMetricsLayout, EveryMemberOfEveryStatsStructIsDescribedOnce)
           "input::source_stats", "dtls::listener_stats", "worker::stage_stats", "yangpush::decode_stats",
           "yangpush::xml_transcode_stats", "yangpush::cbor_transcode_stats", "key::resolve_stats",
           "key::key_stats", "envelope::envelope_stats", "subscription::table_stats",
-          "subscription::sequence_stats", "kafka::producer_stats"}) {
+          "subscription::sequence_stats", "kafka::producer_stats", "registry::registry_stats"}) {
         EXPECT_EQ(names.count(expected), 1u) << expected;
     }
 }
@@ -161,7 +165,7 @@ TEST(PipelineMetrics, EverySampleIsTheSumOverThreadsOrItsThreadsValue)
         if (g == group::other) {
             continue;
         }
-        const double sum = g == group::rx ? 1 + 2 : 1 + 2 + 3;
+        const double sum = g == group::rx ? 1 + 2 : g == group::registry ? 7 : 1 + 2 + 3;
         ASSERT_FALSE(f.samples.empty()) << f.name;
         for (const auto& s : f.samples) {
             const auto thread = s.labels.find("thread");

@@ -1,19 +1,14 @@
 #include "kafka/config.hpp"
 
+#include "common/value_file.hpp"
 #include "kafka/errors.hpp"
 
 #include <array>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <string>
 
 namespace udpn::kafka {
 
 namespace {
-
-// Secret files are small (a password, a token, a PEM key); anything larger is a mistake.
-constexpr std::size_t max_secret_file_bytes = 64 * 1024;
 
 std::string_view trim(std::string_view s) noexcept
 {
@@ -101,50 +96,12 @@ property parse_property(std::string_view text)
 
 std::string resolve_value(const property& prop)
 {
-    const std::string& v = prop.value;
-    if (v.empty() || v[0] != '@') {
-        return v;
+    std::string out;
+    std::string problem;
+    if (!resolve_value_file(prop.value, out, problem)) {
+        throw startup_error(prop.name, "kafka: property " + prop.name + ": " + problem);
     }
-    if (v.size() >= 2 && v[1] == '@') {
-        return v.substr(1);
-    }
-    const std::string path = v.substr(1);
-    auto fail_file = [&](const std::string& why) -> startup_error {
-        return startup_error(prop.name, "kafka: property " + prop.name +
-                                            ": cannot read its value from file \"" + path +
-                                            "\": " + why);
-    };
-    if (path.empty()) {
-        throw fail_file("no file name after '@' (write @@ for a literal '@')");
-    }
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) {
-        throw fail_file(std::strerror(errno));
-    }
-    std::string content;
-    std::array<char, 4096> buf{};
-    bool too_big = false;
-    bool read_error = false;
-    for (;;) {
-        const std::size_t n = std::fread(buf.data(), 1, buf.size(), f);
-        content.append(buf.data(), n);
-        if (content.size() > max_secret_file_bytes) {
-            too_big = true;
-            break;
-        }
-        if (n < buf.size()) {
-            read_error = std::ferror(f) != 0;
-            break;
-        }
-    }
-    std::fclose(f);
-    if (too_big) {
-        throw fail_file("larger than " + std::to_string(max_secret_file_bytes) + " bytes");
-    }
-    if (read_error) {
-        throw fail_file("read error");
-    }
-    return std::string(trim(content));
+    return out;
 }
 
 bool is_secret_property(std::string_view name) noexcept

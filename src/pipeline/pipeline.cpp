@@ -6,6 +6,7 @@
 // once per millisecond (publish()); readers take the snapshots.
 #include "pipeline/pipeline.hpp"
 
+#include "common/value_file.hpp"
 #include "dtls/listener.hpp"
 #include "input/buffer_pool.hpp"
 #include "input/clock.hpp"
@@ -18,9 +19,9 @@
 #include "kafka/producer.hpp"
 #include "key/schema_context.hpp"
 #include "net/endpoint.hpp"
+#include "registry/registry.hpp"
 #include "worker/message.hpp"
 #include "worker/record.hpp"
-#include "registry/registry.hpp"
 #include "worker/stage.hpp"
 
 #include <oneapi/tbb/cache_aligned_allocator.h>
@@ -780,8 +781,10 @@ pipeline::pipeline(const pipeline_config& cfg) : _cfg(cfg), _shared(std::make_un
     if (!_cfg.registry.url.empty()) {
         registry::registry_config rc = _cfg.registry;
         // The `@PATH` secret convention of the Kafka properties (docs/security.md).
-        rc.password = kafka::resolve_value(
-            kafka::property{"schema_registry.password", rc.password, "schema_registry.password"});
+        std::string problem;
+        if (!resolve_value_file(_cfg.registry.password, rc.password, problem)) {
+            throw std::runtime_error("schema_registry.password: " + problem);
+        }
         _shared->registry = std::make_unique<registry::schema_registry>(rc, *_shared->schema);
     }
     if (kafka::is_embedded(_cfg.kafka)) {

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -237,6 +238,39 @@ TEST(RegistryPipeline, UnknownSubscriptionsAreCountedAndARegistryThatNeverAnswer
     EXPECT_EQ(s.schema_id_attached, 0u);
     EXPECT_EQ(rep.final_stats.kafka.delivered, t.size());
     EXPECT_EQ(rep.final_stats.record_drops, 0u);
+}
+
+TEST(RegistryPipeline, PasswordFromAFileAuthenticatesAndAMissingFileIsAStartupError)
+{
+    fake_registry f;
+    f.require_basic_auth("Basic cmVjZWl2ZXI6czNjcjN0"); // base64("receiver:s3cr3t")
+    const std::string secret_file =
+        (std::filesystem::temp_directory_path() / ("udpn-registry-pw-" + std::to_string(::getpid())))
+            .string();
+    std::ofstream(secret_file) << "  s3cr3t\n"; // trimmed, as the Kafka secrets
+    pipeline_config cfg = pipeline_config_for_test(1, 1, 1);
+    cfg.registry.url = f.url();
+    cfg.registry.username = "receiver";
+    cfg.registry.password = "@" + secret_file;
+    {
+        pipeline p(cfg);
+        p.start();
+        exporter_socket e("127.0.0.1");
+        const auto t = traffic_of("router-d", 5, 1);
+        send(e, t, 0, 1, p.local_port()); // subscription-started: the schema is requested
+        EXPECT_TRUE(wait_until([&] { return p.stats().schemas_registered >= 1; }, 20s));
+        EXPECT_EQ(p.stats().registry_failures, 0u);
+        (void)p.stop();
+    }
+    std::filesystem::remove(secret_file);
+    try {
+        pipeline p(cfg);
+        ADD_FAILURE() << "a missing password file must stop the start-up";
+    } catch (const std::exception& ex) {
+        const std::string what = ex.what();
+        EXPECT_NE(what.find("schema_registry.password"), std::string::npos) << what;
+        EXPECT_NE(what.find(secret_file), std::string::npos) << what;
+    }
 }
 
 } // namespace

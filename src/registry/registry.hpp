@@ -122,7 +122,8 @@ class schema_registry {
 
     /// Starts the registry thread. Thread: the control thread, once.
     void start();
-    /// Stops the registry thread (an HTTP request in progress is aborted). Idempotent.
+    /// Stops the registry thread. An HTTP request in progress is aborted (libcurl checks the
+    /// flag at least once a second while a transfer idles). Idempotent.
     /// Thread: the control thread.
     void stop();
 

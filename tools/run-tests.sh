@@ -4,7 +4,7 @@
 # Stages, each in its own build directory (docs/reliability.md):
 #   1. release  build/       Release build, every suite (extra arguments go to this meson test)
 #   2. asan     build-asan/  gcc, ASan + UBSan (any UBSan finding fails), every suite
-#   3. tsan     build-tsan/  gcc, TSan, the threaded suites input, kafka and pipeline
+#   3. tsan     build-tsan/  gcc, TSan, the threaded suites input, kafka, pipeline and registry
 #   4. fuzz     build-fuzz/  clang + libFuzzer, each target its corpus then a fixed number of
 #                            inputs from a fixed seed (tools/fuzz.sh --ci: reproducible)
 # UDPN_QUICK=1 runs stage 1 only (local use). UDPN_JOBS: build and test parallelism (2).
@@ -74,13 +74,14 @@ if [ "${UDPN_QUICK:-0}" != 1 ]; then
     stage_failed asan:build build-asan
   fi
 
-  echo "== stage tsan (build-tsan/: gcc, thread; suites input, kafka, pipeline)"
+  echo "== stage tsan (build-tsan/: gcc, thread; suites input, kafka, pipeline, registry)"
   if { [ -f build-tsan/build.ninja ] || meson setup build-tsan --buildtype=plain -Doptimization=1 \
          -Db_sanitize=thread -Db_lundef=false -Ddpdk=disabled -Dbenchmarks=disabled \
          >/dev/null; } &&
-     targets=$(suite_targets build-tsan input kafka pipeline) &&
+     targets=$(suite_targets build-tsan input kafka pipeline registry) &&
      ninja -C build-tsan -j "$jobs" $targets tests/libtsan_c11_threads.so >/dev/null; then
-    run_suite build-tsan --no-rebuild --setup tsan --suite input --suite kafka --suite pipeline
+    run_suite build-tsan --no-rebuild --setup tsan --suite input --suite kafka --suite pipeline \
+      --suite registry
   else
     stage_failed tsan:build build-tsan
   fi

@@ -437,6 +437,9 @@ process_status stage::undecodable(const message& m, record_sink& sink, undecodab
 
 std::size_t stage::add_schema_header(const subject& s) noexcept
 {
+    // PROTOCOL.md §6 (MBI-13 step 8): the schema id travels as a Kafka header beside
+    // content-type; §11.22: 4-byte big-endian or decimal text, omitted without a registry. A
+    // record whose id is not known yet is produced without it (counted), never held back.
     if (_registry == nullptr) {
         return 1; // content-type only, as without this feature
     }

@@ -154,11 +154,11 @@ key::resolved_subscription stage::resolve(const yangpush::subscription_info& inf
     return _resolver.fallback(filter);
 }
 
-const key::resolved_subscription* stage::resolution_of(const subscription::entry& e) noexcept
+stage::cached_resolution& stage::cache_of(const subscription::entry& e) noexcept
 {
     auto it = _resolved.find(&e);
     if (it != _resolved.end() && it->second.id == e.info.id && it->second.exporter == e.exporter) {
-        return &it->second.resolved;
+        return it->second;
     }
     // No resolution yet for this entry (loaded from the state file, or the node now holds
     // another subscription): resolve once, now. Allocates, once per subscription.
@@ -170,7 +170,23 @@ const key::resolved_subscription* stage::resolution_of(const subscription::entry
     it->second.id = e.info.id;
     it->second.resolved = resolve(e.info);
     _stats.resolutions_cached = _resolved.size();
-    return &it->second.resolved;
+    return it->second;
+}
+
+stage::subject stage::subject_of(const subscription::entry& e) noexcept
+{
+    cached_resolution& c = cache_of(e);
+    if (c.rendered_revision != e.revision) {
+        // Once per subscription change, not per message (allocates the text).
+        c.rendered_ok = _envelopes.render_subscription(e.info, c.rendered);
+        c.rendered_revision = e.revision;
+    }
+    subject s;
+    s.info = &e.info;
+    s.resolved = &c.resolved;
+    s.rendered = c.rendered_ok ? &c.rendered : nullptr;
+    s.suspended = e.suspended;
+    return s;
 }
 
 void stage::drop_resolution(const net::ip_address& exporter, std::uint32_t id) noexcept
@@ -227,9 +243,7 @@ stage::subject stage::apply_state_change(const message& m,
         }
     }
     if (r.sub != nullptr) {
-        s.info = &r.sub->info;
-        s.resolved = resolution_of(*r.sub);
-        s.suspended = r.sub->suspended;
+        s = subject_of(*r.sub);
     } else if (retired) {
         s.info = &_retired_info;
         s.resolved = &_retired;
@@ -237,9 +251,7 @@ stage::subject stage::apply_state_change(const message& m,
         // e.g. -suspended / -resumed of a held subscription whose apply changed nothing
         // reported in r.sub, or replay-completed.
         if (const subscription::entry* e = _table.find(exporter, v.subscription_id)) {
-            s.info = &e->info;
-            s.resolved = resolution_of(*e);
-            s.suspended = e->suspended;
+            s = subject_of(*e);
         }
     }
     return s;
@@ -250,9 +262,7 @@ stage::subject stage::lookup_data(const message& m, const yangpush::notification
     ++_stats.data_notifications;
     subject s;
     if (const subscription::entry* e = _table.on_data(m.exporter.addr, v)) {
-        s.info = &e->info;
-        s.resolved = resolution_of(*e);
-        s.suspended = e->suspended;
+        s = subject_of(*e);
         if (e->suspended) {
             ++_stats.suspended_data;
         }
@@ -343,6 +353,7 @@ process_status stage::process(const message& m, record_sink& sink) noexcept
     in.collector = m.collector;
     in.collection_time_ns = m.collection_time_ns;
     in.subscription = s.info;
+    in.rendered_subscription = s.rendered;
     in.node_manifest = manifest;
     const auto written = _envelopes.write(in, _value);
     if (!written.ok()) {

@@ -5,6 +5,12 @@
 # messages in 7 UDP-notif segments at MTU 1500; several exporters), replays each into
 # udpnotif-recv-dpdk (net_pcap vdev, no hugepages, no NIC) with the null sink and with the
 # embedded Kafka cluster, 1 RX lcore and 1 worker, and prints one RESULT line per run.
+# Two sources: `file` (the PMD reads the capture from disk, libpcap per frame, as a replay of
+# a large capture does) and `memory` (a smaller capture with infinite_rx=1: the PMD loads it
+# into mbufs once and loops it; --dpdk.frames ends the run after PASSES whole passes, so the
+# figure is the pipeline's, without file reads). Memory runs are named 1k-mem; there is no
+# 9k-mem: each pass repeats the Message IDs, and the reassembly rightly drops the segments of
+# a message it already completed as duplicates (whole 1 KB messages are not reassembled).
 #
 # Output checked before timing: a run reports a figure only when its final report shows that
 # every message of the capture became a record (null: counted; embedded: delivered), with
@@ -20,6 +26,10 @@
 #   LCORES=0-1        EAL lcores: the first is the main (control) lcore, the rest RX lcores
 #   WORKERS=1         pipeline workers
 #   SINKS="null embedded"
+#   SOURCES="file memory"
+#   MEM_MSGS_1K=20000 messages of the memory capture (each frame needs an mbuf: the pool is
+#                     sized frames + 16383)
+#   PASSES=25         passes over a memory capture per run
 #   WORK=/tmp/udpn-dpdk-replay   captures and logs (captures are reused when present; with
 #                     the defaults about 545 MB + 940 MB, deleted at the end unless KEEP=1)
 #   YANG_DIR=<repo>/../shared/yang
@@ -39,6 +49,9 @@ exporters=${EXPORTERS:-8}
 lcores=${LCORES:-0-1}
 workers=${WORKERS:-1}
 sinks=${SINKS:-null embedded}
+sources=${SOURCES:-file memory}
+mem_msgs_1k=${MEM_MSGS_1K:-20000}
+passes=${PASSES:-25}
 work=${WORK:-/tmp/udpn-dpdk-replay}
 yang_dir=${YANG_DIR:-$repo/../shared/yang}
 keep=${KEEP:-0}
@@ -105,13 +118,22 @@ report_line() {
 
 failures=0
 
-# replay NAME SINK RUN: one replay; prints RESULT or ERROR.
+# replay NAME SINK RUN: one replay; prints RESULT or ERROR. NAME ending in -mem: the capture
+# loops from memory for $passes passes.
 replay() {
   local name=$1 sink=$2 run=$3
   local cap=$work/$name.pcap
   local expected frames_expected
   expected=$(field "$(cat "$cap.summary")" messages)
   frames_expected=$(field "$(cat "$cap.summary")" frames)
+  local vdev="net_pcap0,rx_pcap=$cap" source_args=()
+  if [[ $name == *-mem ]]; then
+    vdev+=",infinite_rx=1"
+    source_args=(--dpdk.frames $((passes * frames_expected))
+      --dpdk.mbufs $((frames_expected + 16383)))
+    expected=$((passes * expected))
+    frames_expected=$((passes * frames_expected))
+  fi
   local log=$work/$name.$sink.$run.out err=$work/$name.$sink.$run.err
   local sink_args=(--kafka.brokers null)
   if [ "$sink" = embedded ]; then
@@ -119,9 +141,9 @@ replay() {
   fi
   local rc=0
   "$recv" --no-huge -m 512 --no-pci --no-shconf --no-telemetry -l "$lcores" \
-    --log-level=error "--file-prefix=udpn-replay-$$-$run" "--vdev=net_pcap0,rx_pcap=$cap" \
-    -- --yang-dir "$yang_dir" --stats-interval 0 --set metrics.listen= --workers "$workers" \
-    "${sink_args[@]}" >"$log" 2>"$err" || rc=$?
+    --log-level=error "--file-prefix=udpn-replay-$$-$run" "--vdev=$vdev" \
+    -- "${source_args[@]}" --yang-dir "$yang_dir" --stats-interval 0 --set metrics.listen= \
+    --workers "$workers" "${sink_args[@]}" >"$log" 2>"$err" || rc=$?
 
   local final rate packet dropped port kafka latency why=""
   final=$(report_line "$log" final)
@@ -192,12 +214,20 @@ replay() {
 
 echo "# udpnotif-recv-dpdk replay: $recv"
 echo "# lcores=$lcores (RX lcores $n_rx) workers=$workers runs=$runs nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# capture 1k: $(gen 1k "$msgs_1k" 1000)"
-echo "# capture 9k: $(gen 9k "$msgs_9k" 9000)"
-for name in 1k 9k; do
+names=()
+if [[ " $sources " == *" file "* ]]; then
+  echo "# capture 1k: $(gen 1k "$msgs_1k" 1000)"
+  echo "# capture 9k: $(gen 9k "$msgs_9k" 9000)"
+  names+=(1k 9k)
+fi
+if [[ " $sources " == *" memory "* ]]; then
+  echo "# capture 1k-mem ($passes passes): $(gen 1k-mem "$mem_msgs_1k" 1000)"
+  names+=(1k-mem)
+fi
+for name in "${names[@]}"; do
   echo "# $(du -h "$work/$name.pcap" | cut -f1) $work/$name.pcap"
 done
-for name in 1k 9k; do
+for name in "${names[@]}"; do
   for sink in $sinks; do
     for ((run = 1; run <= runs; run++)); do
       replay "$name" "$sink" "$run"
@@ -205,7 +235,7 @@ for name in 1k 9k; do
   done
 done
 if [ "$keep" != 1 ]; then
-  rm -f "$work"/1k.pcap* "$work"/9k.pcap*
+  rm -f "$work"/1k.pcap* "$work"/9k.pcap* "$work"/1k-mem.pcap*
 fi
 if [ "$failures" -ne 0 ]; then
   echo "dpdk_replay: $failures run(s) failed the output check: no figure for them" >&2

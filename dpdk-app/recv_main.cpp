@@ -301,7 +301,8 @@ int run(int argc, char** argv)
     po.mtu = dopt.mtu;
     const udpn::dpdk::port_set ports(po);
     const bool pcap_only = ports.all_pcap();
-    const bool replay = dopt.replay || (pcap_only && !udpn::dpdk::has_infinite_rx(split.eal_args));
+    const bool replay = dopt.replay || dopt.frames > 0 ||
+                        (pcap_only && !udpn::dpdk::has_infinite_rx(split.eal_args));
 
     udpn::pipeline::pipeline_config cfg = rc.pipeline;
     cfg.input = udpn::pipeline::input_mode::external;
@@ -362,6 +363,7 @@ int run(int argc, char** argv)
         lc.burst = dopt.burst;
         lc.replay = replay;
         lc.idle_ns = std::uint64_t{dopt.idle_ms} * 1'000'000;
+        lc.max_frames = dopt.frames;
         lcores.push_back(std::make_unique<udpn::dpdk::rx_lcore>(
             lc, pc, p->external_port(static_cast<std::uint32_t>(i)), stop));
     }

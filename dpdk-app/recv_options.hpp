@@ -36,6 +36,9 @@ struct recv_dpdk_options {
     bool replay = false;
     /// --dpdk.idle-ms: replay ends once no RX queue has delivered a frame for this long.
     std::uint32_t idle_ms = 500;
+    /// --dpdk.frames: a replay that ends after N frames per RX lcore (0: no limit). Makes the
+    /// run a replay even with infinite_rx=1, which then loops the capture from memory.
+    std::uint64_t frames = 0;
     /// --dpdk.hold: after a replay has ended and the pipeline stopped, keep the process (and the
     /// embedded Kafka cluster) until SIGINT or SIGTERM, so that the topics can be read back.
     bool hold = false;

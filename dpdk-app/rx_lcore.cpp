@@ -7,6 +7,7 @@
 #include <rte_mbuf.h>
 #include <rte_pause.h>
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 
@@ -132,7 +133,16 @@ int rx_lcore::run() noexcept
         const std::uint64_t wall = clock_ns(CLOCK_REALTIME); // the caller clock, per pass
         bool got = false;
         for (const rx_queue_ref& q : _cfg.queues) {
-            const std::uint16_t n = rte_eth_rx_burst(q.port, q.queue, pkts.data(), _cfg.burst);
+            std::uint16_t want = _cfg.burst;
+            if (_cfg.max_frames > 0) {
+                // Exactly max_frames: never take a frame beyond it off the queue.
+                want = static_cast<std::uint16_t>(
+                    std::min<std::uint64_t>(want, _cfg.max_frames - _loop.frames));
+                if (want == 0) {
+                    break;
+                }
+            }
+            const std::uint16_t n = rte_eth_rx_burst(q.port, q.queue, pkts.data(), want);
             ++_loop.polls;
             if (n == 0) {
                 ++_loop.idle_polls;
@@ -165,6 +175,9 @@ int rx_lcore::run() noexcept
         }
         if (_cfg.replay && !got && tsc - last_frame_tsc >= idle_cycles) {
             break; // the capture is exhausted
+        }
+        if (_cfg.max_frames > 0 && _loop.frames >= _cfg.max_frames) {
+            break; // --dpdk.frames reached
         }
     }
     _path.finish(); // incomplete messages (expired) and pending IP fragments (errors), counted

@@ -38,6 +38,10 @@ struct rx_lcore_config {
     /// message (a file can wait; a NIC cannot).
     bool replay = false;
     std::uint64_t idle_ns = 500'000'000;
+    /// Replay: end after this many frames (0: no limit). With net_pcap's infinite_rx=1 the
+    /// capture loops in memory, so a replay of N frames measures the pipeline without the
+    /// PMD's file reads (bench/dpdk_replay.sh SOURCE=memory).
+    std::uint64_t max_frames = 0;
 };
 
 /// Counters of the loop itself (the packet path keeps the others). Single writer: the lcore.

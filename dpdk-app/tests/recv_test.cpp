@@ -380,6 +380,41 @@ TEST(recv_dpdk, replay_into_embedded_kafka_records_land_in_their_key_partition)
     EXPECT_EQ(c.wait(), 0) << slurp(err);
 }
 
+TEST(recv_dpdk, memory_replay_ends_after_the_frames_asked_for)
+{
+    // infinite_rx=1 loops the capture from memory; --dpdk.frames makes the run a replay of
+    // exactly that many frames (bench/dpdk_replay.sh SOURCE=memory): 3 passes of whole 1 KB
+    // messages (one frame each), every one a record, nothing dropped.
+    const std::string lcores = two_lcores();
+    if (lcores.empty()) {
+        GTEST_SKIP() << "needs two CPUs (one main lcore, one RX lcore)";
+    }
+    scratch tmp;
+    const auto cap = tmp.dir / "whole.pcap";
+    const std::uint64_t n = pcapgen(cap, {"--exporters", "2", "--messages", "40", "--size",
+                                          "1000", "--seed", "5"});
+    ASSERT_GT(n, 0u);
+    const std::uint64_t frames = 3 * n;
+    const std::string err = (tmp.dir / "stderr").string();
+    child c({env("UDPNOTIF_RECV_DPDK"), "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
+             "--no-telemetry", "-l", lcores, "--log-level=error",
+             "--file-prefix=udpn-recv-test-mem-" + std::to_string(::getpid()),
+             "--vdev=net_pcap0,rx_pcap=" + cap.string() + ",infinite_rx=1", "--",
+             "--dpdk.frames", std::to_string(frames), "--yang-dir", env("UDPN_YANG_DIR"),
+             "--stats-interval", "0", "--set", "metrics.listen=", "--kafka.brokers", "null"},
+            err);
+    ASSERT_EQ(c.wait(), 0) << slurp(err);
+    const auto final = report(c.lines, "final");
+    EXPECT_EQ(final.at("frames"), frames) << slurp(err);
+    EXPECT_EQ(final.at("messages"), frames);
+    EXPECT_EQ(final.at("records"), frames);
+    EXPECT_EQ(final.at("null_records"), frames);
+    for (const auto& [name, v] : report(c.lines, "dropped")) {
+        EXPECT_EQ(v, 0u) << name;
+    }
+    EXPECT_EQ(report(c.lines, "port 0").at("ipackets"), frames);
+}
+
 TEST(recv_dpdk, bad_options_start_nothing)
 {
     scratch tmp;

@@ -98,10 +98,20 @@ void write_identity(json_writer& w, std::string_view key, std::string_view value
 /// The yptm `yang-push-subscription` augment (PROTOCOL.md §5, §11.7, §11.27). The seed
 /// revision names the module list `module-version`[module-name]{..., revision-label}; the
 /// latest one `module`[name]{..., version}.
+void write_subscription_value(json_writer& w, const subscription_metadata* sub, profile p,
+                              notes& n) noexcept;
+
 void write_subscription(json_writer& w, const message_input& in, profile p, notes& n) noexcept
 {
     const subscription_metadata* sub = in.subscription;
     const notification_view& v = in.notification;
+    if (sub != nullptr && in.rendered_subscription != nullptr) {
+        // Rendered once per subscription by render_subscription() (the same code below).
+        w.plain_key(yptm_subscription);
+        w.raw(in.rendered_subscription->json);
+        n.subtree_filter_dropped = in.rendered_subscription->subtree_filter_dropped;
+        return;
+    }
     if (sub == nullptr) {
         // §11.7: unknown subscription (data before subscription-started, receiver restart):
         // only the id the notification carries; nothing when it carries none.
@@ -117,6 +127,13 @@ void write_subscription(json_writer& w, const message_input& in, profile p, note
         return;
     }
     w.plain_key(yptm_subscription);
+    write_subscription_value(w, sub, p, n);
+}
+
+/// The `yang-push-subscription` container's value (an object) for a known subscription.
+void write_subscription_value(json_writer& w, const subscription_metadata* sub, profile p,
+                              notes& n) noexcept
+{
     w.begin_object();
     w.plain_key("id");
     w.number(std::uint64_t{sub->id});
@@ -380,6 +397,21 @@ envelope_writer::envelope_writer(envelope_config config)
               [](const node_manifest_entry& a, const node_manifest_entry& b) {
                   return address_less(a.exporter, b.exporter);
               });
+}
+
+bool envelope_writer::render_subscription(const subscription_metadata& sub,
+                                          subscription_text& out) const noexcept
+{
+    out.json.clear();
+    json_writer w(out.json, _config.max_output_bytes);
+    notes n;
+    write_subscription_value(w, &sub, _config.profile, n);
+    out.subtree_filter_dropped = n.subtree_filter_dropped;
+    if (w.overflowed()) {
+        out.json.clear();
+        return false;
+    }
+    return true;
 }
 
 const platform_manifest*

@@ -37,6 +37,14 @@
 
 namespace udpn::envelope {
 
+/// A subscription's `yang-push-subscription` value rendered once (envelope_writer::
+/// render_subscription()), so that each envelope of the subscription copies it instead of
+/// writing the same dozen members again.
+struct subscription_text {
+    std::string json;                    ///< the container's value: one JSON object
+    bool subtree_filter_dropped = false; ///< the subtree filter could not be carried (§11.11)
+};
+
 /// Everything one envelope is made of besides the static configuration. Plain views: nothing
 /// is copied or owned.
 struct message_input {
@@ -52,6 +60,9 @@ struct message_input {
     std::int64_t collection_time_ns = 0;
     /// The subscription this notification belongs to, or nullptr when unknown (§11.7).
     const subscription_metadata* subscription = nullptr;
+    /// \p subscription rendered by this writer's render_subscription(); nullptr: written from
+    /// \p subscription. Must be the rendering of that same metadata, with this writer's profile.
+    const subscription_text* rendered_subscription = nullptr;
     /// The exporter's network-node-manifest; nullptr: looked up in
     /// envelope_config::node_manifests by exporter address (omitted when not found).
     const platform_manifest* node_manifest = nullptr;
@@ -74,6 +85,12 @@ class envelope_writer {
     /// Thread: the owning worker.
     [[nodiscard]] result<std::size_t, envelope_error> write(const message_input& input,
                                                             std::string& out) noexcept;
+
+    /// Renders the `yang-push-subscription` value of \p sub, as write() would, into \p out
+    /// (replacing it) for message_input::rendered_subscription. Allocates: call it when a
+    /// subscription changes, not per message. @return false (and \p out.json empty) when it
+    /// exceeds max_output_bytes. Thread: the owning worker.
+    bool render_subscription(const subscription_metadata& sub, subscription_text& out) const noexcept;
 
     /// The profile chosen at construction. Thread: any.
     [[nodiscard]] envelope::profile profile() const noexcept { return _config.profile; }

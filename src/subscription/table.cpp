@@ -6,6 +6,7 @@
 #include "subscription/table_impl.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <stdexcept>
 
 namespace udpn::subscription {
@@ -74,8 +75,12 @@ std::string one_line(std::string_view contents)
 
 /// Installs \p info into \p s keeping the last event time (and its reserved capacity), then
 /// records \p event_time when given.
+/// Source of entry::revision (see there); relaxed: only uniqueness matters.
+std::atomic<std::uint64_t> next_revision{1};
+
 void install(entry& s, subscription_info&& info, std::string_view event_time)
 {
+    s.revision = next_revision.fetch_add(1, std::memory_order_relaxed);
     std::string last = std::move(s.info.last_event_time);
     s.info = std::move(info);
     s.info.last_event_time = std::move(last);

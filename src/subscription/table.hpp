@@ -39,6 +39,10 @@ struct entry {
     bool suspended = false;                                    ///< between -suspended and -resumed
     yangpush::subscription_reason suspend_reason = yangpush::subscription_reason::none;
     std::uint64_t updated_ms = 0;  ///< caller's wall clock (ms since 1970) at the last state change
+    /// Changes whenever `info` is replaced (started, -modified, loaded), unique across every
+    /// table of the process: a cache of something derived from `info` (the worker's rendered
+    /// envelope metadata) is current while the revision it was made from matches. 0: never set.
+    std::uint64_t revision = 0;
     std::uint64_t data_messages = 0; ///< data notifications matched since added
 };
 

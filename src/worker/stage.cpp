@@ -201,11 +201,11 @@ void stage::resolve_into(cached_resolution& c, const subscription::entry& e)
     _stats.resolutions_cached = _resolved.size();
 }
 
-const stage::cached_resolution* stage::resolution_of(const subscription::entry& e) noexcept
+stage::cached_resolution& stage::cache_of(const subscription::entry& e) noexcept
 {
     auto it = _resolved.find(&e);
     if (it != _resolved.end() && it->second.id == e.info.id && it->second.exporter == e.exporter) {
-        return &it->second;
+        return it->second;
     }
     // No resolution yet for this entry (loaded from the state file, or the node now holds
     // another subscription): resolve once, now. Allocates, once per subscription.
@@ -214,7 +214,24 @@ const stage::cached_resolution* stage::resolution_of(const subscription::entry& 
         it = _resolved.emplace(&e, cached_resolution{}).first;
     }
     resolve_into(it->second, e);
-    return &it->second;
+    return it->second;
+}
+
+stage::subject stage::subject_of(const subscription::entry& e) noexcept
+{
+    cached_resolution& c = cache_of(e);
+    if (c.rendered_revision != e.revision) {
+        // Once per subscription change, not per message (allocates the text).
+        c.rendered_ok = _envelopes.render_subscription(e.info, c.rendered);
+        c.rendered_revision = e.revision;
+    }
+    subject s;
+    s.info = &e.info;
+    s.resolved = &c.resolved;
+    s.rendered = c.rendered_ok ? &c.rendered : nullptr;
+    s.schema = c.schema.get();
+    s.suspended = e.suspended;
+    return s;
 }
 
 void stage::drop_resolution(const net::ip_address& exporter, std::uint32_t id) noexcept
@@ -244,7 +261,7 @@ stage::subject stage::apply_state_change(const message& m,
         v.has_subscription_id) {
         if (const subscription::entry* e = _table.find(exporter, v.subscription_id)) {
             _retired_info = e->info;
-            _retired = *resolution_of(*e);
+            _retired = cache_of(*e);
             _resolved.erase(e);
             ++_stats.resolutions_dropped;
             _stats.resolutions_cached = _resolved.size();
@@ -267,11 +284,7 @@ stage::subject stage::apply_state_change(const message& m,
         }
     }
     if (r.sub != nullptr) {
-        s.info = &r.sub->info;
-        const cached_resolution* c = resolution_of(*r.sub);
-        s.resolved = &c->resolved;
-        s.schema = c->schema.get();
-        s.suspended = r.sub->suspended;
+        s = subject_of(*r.sub);
     } else if (retired) {
         s.info = &_retired_info;
         s.resolved = &_retired.resolved;
@@ -280,11 +293,7 @@ stage::subject stage::apply_state_change(const message& m,
         // e.g. -suspended / -resumed of a held subscription whose apply changed nothing
         // reported in r.sub, or replay-completed.
         if (const subscription::entry* e = _table.find(exporter, v.subscription_id)) {
-            s.info = &e->info;
-            const cached_resolution* c = resolution_of(*e);
-            s.resolved = &c->resolved;
-            s.schema = c->schema.get();
-            s.suspended = e->suspended;
+            s = subject_of(*e);
         }
     }
     return s;
@@ -295,11 +304,7 @@ stage::subject stage::lookup_data(const message& m, const yangpush::notification
     ++_stats.data_notifications;
     subject s;
     if (const subscription::entry* e = _table.on_data(m.exporter.addr, v)) {
-        s.info = &e->info;
-        const cached_resolution* c = resolution_of(*e);
-        s.resolved = &c->resolved;
-        s.schema = c->schema.get();
-        s.suspended = e->suspended;
+        s = subject_of(*e);
         if (e->suspended) {
             ++_stats.suspended_data;
         }
@@ -390,6 +395,7 @@ process_status stage::process(const message& m, record_sink& sink) noexcept
     in.collector = m.collector;
     in.collection_time_ns = m.collection_time_ns;
     in.subscription = s.info;
+    in.rendered_subscription = s.rendered;
     in.node_manifest = manifest;
     const auto written = _envelopes.write(in, _value);
     if (!written.ok()) {

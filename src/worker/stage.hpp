@@ -115,6 +115,11 @@ class stage {
         net::ip_address exporter;
         std::uint32_t id = 0;
         key::resolved_subscription resolved;
+        /// The envelope's `yang-push-subscription` value, rendered from the entry's info at
+        /// subscription::entry::revision `rendered_revision` (0: not yet).
+        envelope::subscription_text rendered;
+        std::uint64_t rendered_revision = 0;
+        bool rendered_ok = false;
         /// Its schema in the registry (null: no registry, or no module to register).
         std::shared_ptr<const registry::schema_handle> schema;
     };
@@ -122,7 +127,8 @@ class stage {
     struct subject {
         const yangpush::subscription_info* info = nullptr;
         const key::resolved_subscription* resolved = nullptr;
-        const registry::schema_handle* schema = nullptr;
+        const envelope::subscription_text* rendered = nullptr; ///< of info; null: write it out
+        const registry::schema_handle* schema = nullptr; ///< null: no schema-id header
         bool suspended = false;
     };
 
@@ -131,7 +137,14 @@ class stage {
 
     subject apply_state_change(const message& m, const yangpush::notification_view& v) noexcept;
     subject lookup_data(const message& m, const yangpush::notification_view& v) noexcept;
-    const cached_resolution* resolution_of(const subscription::entry& e) noexcept;
+    cached_resolution& cache_of(const subscription::entry& e) noexcept;
+    const key::resolved_subscription* resolution_of(const subscription::entry& e) noexcept
+    {
+        return &cache_of(e).resolved;
+    }
+    /// \p e's subject: its info, resolution and rendered metadata (rendered again when the
+    /// entry's revision moved on), suspended flag.
+    subject subject_of(const subscription::entry& e) noexcept;
     void resolve_into(cached_resolution& c, const subscription::entry& e);
     key::resolved_subscription resolve(const yangpush::subscription_info& info);
     std::shared_ptr<const registry::schema_handle>

@@ -376,6 +376,45 @@ TEST_P(EnvelopeProfile, EveryEnvelopeOfAWriterIsValid)
     }
 }
 
+TEST_P(EnvelopeProfile, RenderedSubscriptionWritesTheSameOctets)
+{
+    // message_input::rendered_subscription (rendered once per subscription) against the
+    // metadata written out per message: the same envelope, the same counters.
+    const decoded env(envelope_input());
+    auto not_an_object = on_change_subscription();
+    not_an_object.filter_text = "<hardware/>";
+    auto quoted = periodic_subscription();
+    quoted.purpose = "say \"hi\"\n\x01";
+    const envelope::subscription_metadata subs[] = {periodic_subscription(),
+                                                    on_change_subscription(), not_an_object,
+                                                    quoted};
+    for (const auto& sub : subs) {
+        envelope_writer plain(config());
+        envelope_writer cached(config());
+        envelope::subscription_text text;
+        ASSERT_TRUE(cached.render_subscription(sub, text));
+        ASSERT_FALSE(text.json.empty());
+        EXPECT_EQ(text.json.front(), '{');
+        EXPECT_EQ(text.json.back(), '}');
+        auto in = input_for(env.view(), &sub);
+        const std::string want = write_valid(plain, in);
+        in.rendered_subscription = &text;
+        const std::string got = write_valid(cached, in);
+        EXPECT_EQ(got, want);
+        EXPECT_EQ(cached.stats().subtree_filter_dropped, plain.stats().subtree_filter_dropped);
+        EXPECT_EQ(text.subtree_filter_dropped, &sub == &subs[2]);
+    }
+    // Too large for max_output_bytes: refused, nothing kept.
+    envelope_config small = config();
+    small.max_output_bytes = 1024; // the smallest limit allowed
+    envelope_writer tiny(small);
+    auto wordy = periodic_subscription();
+    wordy.purpose.assign(2000, 'x');
+    envelope::subscription_text text;
+    EXPECT_FALSE(tiny.render_subscription(wordy, text));
+    EXPECT_TRUE(text.json.empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Profiles, EnvelopeProfile,
                          ::testing::Values(profile::seed, profile::latest), profile_name);
 

@@ -51,6 +51,16 @@ yang_validator& validator(envelope::profile p)
     return p == envelope::profile::seed ? seed : latest;
 }
 
+/// subscription-modified of 1042 that changes only the period (no key field).
+std::string period_6000_modified()
+{
+    return in_envelope(
+        "ietf-subscribed-notifications:subscription-modified",
+        R"({"id": 1042, "ietf-yang-push:datastore": "ietf-datastores:operational",)"
+        R"( "ietf-yang-push:datastore-xpath-filter": "/ietf-interfaces:interfaces/interface",)"
+        R"( "ietf-yang-push:periodic": {"period": 6000}})");
+}
+
 } // namespace
 
 TEST_P(StageProfiles, StartedThenPushUpdatesAreKeyedAndEnveloped)
@@ -204,11 +214,7 @@ TEST(Stage, ModifiedReResolvesOnlyWhenKeyFieldsChange)
     EXPECT_EQ(st.stats().resolutions, 1u);
 
     // Period only: the topic and key do not depend on it.
-    const std::string period = in_envelope(
-        "ietf-subscribed-notifications:subscription-modified",
-        R"({"id": 1042, "ietf-yang-push:datastore": "ietf-datastores:operational",)"
-        R"( "ietf-yang-push:datastore-xpath-filter": "/ietf-interfaces:interfaces/interface",)"
-        R"( "ietf-yang-push:periodic": {"period": 6000}})");
+    const std::string period = period_6000_modified();
     ASSERT_EQ(st.process(mk.make(period), sink), process_status::produced);
     EXPECT_EQ(st.stats().resolutions, 1u);
 
@@ -418,4 +424,35 @@ TEST(Stage, XmlAndCborPushUpdatesAreKeyedLikeJson)
     EXPECT_EQ(st.xml_stats().transcoded, 1u);
     EXPECT_EQ(st.cbor_stats().transcoded, 1u);
     EXPECT_EQ(st.stats().data_notifications, 2u);
+}
+
+// The envelope's yang-push-subscription value is rendered once per subscription change
+// (worker::stage caches it per entry revision): a -modified that changes no key field (the
+// period) must still show in the next envelope, and a later -started replaces it again.
+TEST_P(StageProfiles, EnvelopeMetadataFollowsAModifiedThatKeepsTheKey)
+{
+    worker::stage st(config_for(GetParam().profile), shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    const std::string data = in_envelope(push_update_name, push_update_contents(1042, {"eth0"}));
+    ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
+    ASSERT_EQ(st.process(mk.make(data), sink), process_status::produced);
+    EXPECT_NE(sink.records.back().value.find(R"("periodic":{"period":3000})"), std::string::npos)
+        << sink.records.back().value;
+
+    const std::string period = period_6000_modified();
+    ASSERT_EQ(st.process(mk.make(period), sink), process_status::produced);
+    EXPECT_EQ(st.stats().resolutions, 1u); // the key did not change
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_EQ(st.process(mk.make(data), sink), process_status::produced);
+        const std::string& value = sink.records.back().value;
+        EXPECT_NE(value.find(R"("periodic":{"period":6000})"), std::string::npos) << value;
+        EXPECT_EQ(value.find(R"("period":3000)"), std::string::npos) << value;
+        EXPECT_EQ(validator(envelope_profile(GetParam().profile)).validate(value), "") << value;
+    }
+
+    ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
+    ASSERT_EQ(st.process(mk.make(data), sink), process_status::produced);
+    EXPECT_NE(sink.records.back().value.find(R"("periodic":{"period":3000})"), std::string::npos)
+        << sink.records.back().value;
 }

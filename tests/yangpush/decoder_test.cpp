@@ -113,6 +113,48 @@ TEST(JsonDecoder, NamesEverySubscriptionStateChange)
     }
 }
 
+TEST(JsonDecoder, PublisherIdIsReadLenientlyButAlwaysChecked)
+{
+    // DIST §3.3 in push-*: a uint32 is read; a digit string is accepted; anything else is
+    // ignored; a malformed value fails the decode like any malformed part of the document.
+    struct one_case {
+        const char* value;
+        bool ok;
+        bool has;
+        std::uint32_t id;
+    };
+    const one_case cases[] = {
+        {"2", true, true, 2},
+        {" 4294967295 ", true, true, 4294967295U},
+        {"\"17\"", true, true, 17},
+        {"4294967296", true, false, 0},
+        {"-1", true, false, 0},
+        {"1.5", true, false, 0},
+        {"\"1x\"", true, false, 0},
+        {"{\"a\": [1, 2]}", true, false, 0},
+        {"[1, tru]", false, false, 0},
+        {"\"\\q\"", false, false, 0},
+        {"01", false, false, 0},
+    };
+    json_decoder dec;
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.value);
+        const padded_payload in(std::string(R"({"ietf-yang-push:push-update": {"id": 7, )"
+                                            R"("ietf-distributed-notif:message-publisher-id": )") +
+                                c.value + R"(, "datastore-contents": {}}})");
+        const auto r = dec.decode(in.view());
+        ASSERT_EQ(r.ok(), c.ok) << (r.ok() ? "decoded" : to_string(r.error()));
+        if (!r.ok()) {
+            EXPECT_EQ(r.error(), decode_error::invalid_json);
+            continue;
+        }
+        EXPECT_EQ(r->has_publisher_id, c.has);
+        if (c.has) {
+            EXPECT_EQ(r->publisher_id, c.id);
+        }
+    }
+}
+
 TEST(JsonDecoder, ContentsSliceSurvivesWhitespaceAndNesting)
 {
     const std::string value = "{\n  \"id\" : 5 ,\n  \"datastore-contents\": {\"a:b\": {\"c\": [ {}, {\"d\": \"}\"} ]}}\n}";

@@ -24,8 +24,6 @@
 //   sender_cpu_pct     the sender thread's CPU (it shares the two cores with the receiver)
 // Check before timing: a first pass at a low rate must turn every message into a record with
 // no drop of any kind, or the benchmark stops with an error.
-// Environment: UDPN_BENCH_COALESCE_US sets input.coalesce_us (the RX thread's interrupt
-// moderation, default off) for every run.
 #include "pcapgen/traffic.hpp"
 #include "pipeline/pipeline.hpp"
 
@@ -43,7 +41,6 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -324,9 +321,6 @@ void BM_SocketLoad(benchmark::State& state)
     cfg.worker.schema.search_dirs = {UDPN_SOCKET_BENCH_YANG_DIR};
     cfg.kafka.brokers = null_sink ? "null" : "embedded";
     cfg.kafka.embedded_partitions = 12;
-    if (const char* c = std::getenv("UDPN_BENCH_COALESCE_US")) {
-        cfg.rx_loop.coalesce_ns = std::strtoull(c, nullptr, 10) * 1000;
-    }
 
     for (auto _ : state) {
         pipeline::pipeline p(cfg);

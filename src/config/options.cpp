@@ -347,14 +347,6 @@ std::vector<row> make_rows()
                             "Reassembly expiry runs when at least this much time passed since "
                             "its last run, in each RX thread, milliseconds.",
                             1'000'000));
-    t.push_back(integer_row("input.coalesce_us", FIELD(pipeline.rx_loop.coalesce_ns), 0, 10'000,
-                            "Interrupt moderation of the socket RX threads: after a receive "
-                            "that returned less than a full socket.recv_burst, wait this long "
-                            "before the next, so that datagrams gather and one system call "
-                            "takes several (less CPU per message at moderate rates, at most "
-                            "this much added latency); 0 = receive again at once. "
-                            "Microseconds.",
-                            1'000));
 
     // [socket]: options of every RX socket.
     t.push_back(integer_row("socket.rcvbuf_bytes", FIELD(pipeline.socket.rcvbuf_bytes), 0,

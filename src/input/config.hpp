@@ -107,14 +107,6 @@ struct rx_loop_config {
     /// Reassembly expiry runs when at least this much monotonic time passed since the last
     /// run (clock-gated in the loop, STYLE.md §4 rule 9), nanoseconds.
     std::uint64_t tick_interval_ns = 100'000'000;
-    /// Interrupt moderation: after a poll that returned fewer datagrams than \p full_burst,
-    /// the loop sleeps this long before the next poll, so that datagrams gather in the socket
-    /// buffer and the next poll takes several at once (fewer system calls and wake-ups per
-    /// message at moderate rates; at most this much added latency). 0: poll again at once.
-    /// Nanoseconds.
-    std::uint64_t coalesce_ns = 0;
-    /// A burst of this many datagrams (the source's recvmmsg burst) is full: no sleep after it.
-    std::size_t full_burst = 64;
     /// CPU to pin the RX thread to; -1 leaves it unpinned.
     int cpu = -1;
     /// Thread name (at most 15 characters are kept, Linux limit), e.g. "udpn-rx0".

@@ -885,7 +885,6 @@ void pipeline::run_rx(rx_unit& rx) noexcept
         rx.publish(false);
     };
     input::rx_loop_config loop = _cfg.rx_loop;
-    loop.full_burst = _cfg.recvmmsg.burst;
     loop.cpu = cpu_at(_cfg.rx_cpus, rx.id);
     loop.name = "udpn-rx" + std::to_string(rx.id); // start-up of the thread, not per message
     rx.loop_stats = input::run_rx_loop(*rx.source, *rx.path, sink, _rx_stop, loop, housekeeping);

@@ -90,7 +90,6 @@ inline const std::map<std::string, std::string>& test_values()
         {"input.cpus", "0-1"},
         {"input.allowlist", "10.0.0.0/8,2001:db8::/32"},
         {"input.tick_interval_ms", "50"},
-        {"input.coalesce_us", "150"},
         {"dtls.enabled", "true"},
         {"dtls.listen", "127.0.0.1:17172"},
         {"dtls.version", "1.3"},

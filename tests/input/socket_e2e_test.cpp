@@ -66,14 +66,12 @@ struct rx_unit {
         got.reserve(4096);
     }
 
-    void start(const std::atomic<bool>& stop, std::uint32_t index, std::uint64_t coalesce_ns = 0)
+    void start(const std::atomic<bool>& stop, std::uint32_t index)
     {
-        thread = std::thread([this, &stop, index, coalesce_ns] {
+        thread = std::thread([this, &stop, index] {
             rx_loop_config lcfg;
             lcfg.name = "udpn-rx" + std::to_string(index);
             lcfg.tick_interval_ns = 10'000'000;
-            lcfg.coalesce_ns = coalesce_ns;
-            lcfg.full_burst = recvmmsg_config{}.burst;
             loop_stats = run_rx_loop(source, path, copy_sink{&path, &got, &count}, stop, lcfg);
         });
     }
@@ -292,37 +290,4 @@ TEST(RxThread, StopsWithinOneReceiveTimeout)
     EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500));
     EXPECT_GT(rx.loop_stats.iterations, 0u);
     EXPECT_EQ(rx.loop_stats.busy_polls, 0u);
-}
-
-TEST(RxThread, CoalescingGathersAShortBurstIntoOneReceive)
-{
-    // input.coalesce_us: after a receive shorter than a full burst the loop sleeps, so what
-    // arrives meanwhile is taken by one receive. One datagram, then (while the loop sleeps
-    // 300 ms) 40 more: two receives in all, each followed by a sleep, every message intact.
-    rx_unit rx(socket_config("127.0.0.1"), path_config());
-    std::atomic<bool> stop{false};
-    rx.start(stop, 0, 300'000'000);
-    test::client_socket client(test::ep("127.0.0.1", 0));
-    const net::endpoint to = rx.sock.local_endpoint();
-    const auto received = [&] { return rx.count.load(std::memory_order_acquire); };
-    std::vector<sent_message> sent;
-    const auto send_one = [&](std::uint32_t id) {
-        sent_message m{1, id, test::make_payload(200, id), 1};
-        for (const auto& seg : udpnotif::encode_segments(test::params(1, id), m.payload, 1400)) {
-            EXPECT_TRUE(client.send_to(seg, to));
-        }
-        sent.push_back(std::move(m));
-    };
-    send_one(1);
-    wait_for(received, 1);
-    ASSERT_EQ(received(), 1u);
-    for (std::uint32_t id = 2; id <= 41; ++id) {
-        send_one(id);
-    }
-    wait_for(received, 41);
-    stop.store(true);
-    rx.thread.join();
-    check_same(sent, rx.got, test::ep("127.0.0.1", to.port));
-    EXPECT_EQ(rx.loop_stats.busy_polls, 2u);
-    EXPECT_EQ(rx.loop_stats.coalesce_sleeps, 2u);
 }

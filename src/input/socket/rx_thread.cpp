@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 
 namespace udpn::input {
 
@@ -27,14 +26,6 @@ int name_current_thread(const char* name) noexcept
     std::strncpy(buf, name, sizeof buf - 1);
     buf[sizeof buf - 1] = '\0';
     return pthread_setname_np(pthread_self(), buf);
-}
-
-void sleep_ns(std::uint64_t ns) noexcept
-{
-    timespec ts{};
-    ts.tv_sec = static_cast<time_t>(ns / 1'000'000'000u);
-    ts.tv_nsec = static_cast<long>(ns % 1'000'000'000u);
-    (void)::clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, nullptr);
 }
 
 } // namespace udpn::input

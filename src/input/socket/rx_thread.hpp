@@ -25,17 +25,12 @@ int pin_current_thread(int cpu) noexcept;
 /// Thread: the thread to name.
 int name_current_thread(const char* name) noexcept;
 
-/// Sleeps \p ns (relative, CLOCK_MONOTONIC; an interrupted sleep is not resumed).
-/// Thread: any.
-void sleep_ns(std::uint64_t ns) noexcept;
-
 /// Counters of one run_rx_loop() call. Written by the loop's thread, returned at the end.
 struct rx_loop_stats {
     std::uint64_t iterations = 0;  ///< polls made
     std::uint64_t busy_polls = 0;  ///< polls that returned datagrams
     std::uint64_t poll_errors = 0; ///< polls that returned poll_status::error
     std::uint64_t ticks = 0;       ///< expiry runs
-    std::uint64_t coalesce_sleeps = 0; ///< sleeps of rx_loop_config::coalesce_ns after a short burst
     std::uint64_t expired = 0;     ///< incomplete messages those runs dropped
     std::uint64_t messages = 0;    ///< messages the sink accepted
     int pin_error = 0;             ///< errno of pinning (0: pinned or not asked)
@@ -90,11 +85,6 @@ rx_loop_stats run_rx_loop(Source& source, rx_path& path, Sink&& sink,
             st.expired += path.on_tick(now);
             ++st.ticks;
             last_tick = now;
-        }
-        if (cfg.coalesce_ns > 0 && status == poll_status::ok &&
-            batch.items.size() < cfg.full_burst) {
-            ++st.coalesce_sleeps;
-            sleep_ns(cfg.coalesce_ns);
         }
     }
     return st;

@@ -1,0 +1,406 @@
+#!/usr/bin/env python3
+"""Malformed-traffic corpus through the real receiver (issue 7; docs/reliability.md).
+
+Replays each counted capture (pcap/cases/<case>/input.pcap whose generator also wrote an
+expected-counters.json: scapy-malformed and scapy-malformed-payloads) through
+udpnotif-recv-dpdk (net_pcap replay: deterministic, no loss; capture time drives the
+reassembly clock) into its embedded Kafka cluster, with a dead-letter topic, and checks:
+
+1. every reason counter on /metrics against the capture's own description
+   (expected-counters.json, written by tools/pcap-cases/make_scapy_cases.py where it builds
+   each datagram): header rejections by reason, segment verdicts, expired sets, messages,
+   JSON decode / XML / CBOR transcode failures by reason, undecodable by reason, dead letters,
+   produced records; no other drop counter moves;
+2. the final report agrees with /metrics (datagrams, messages, records, delivered, header
+   drops) and with the capture (frames, frames skipped as not IP / not UDP / other port);
+3. what reached Kafka, read back with kcat: the dead-letter topic holds exactly the malformed
+   payloads, octet for octet (SHA-256 and length); every other record is an envelope whose
+   payload is a valid message of the capture, each exactly once: a JSON payload octet for
+   octet (its SHA-256 is the one expected.jsonl gives that message: the golden reassembly
+   output), an XML or CBOR payload (transcoded) or a stripped legacy wrapper equal as JSON to
+   the value the generator states;
+4. every envelope is valid against its YANG modules (udpnotif-consume --validate, libyang).
+
+Usage: corpus_recv_test.py --recv-dpdk EXE --consume EXE --cases DIR --yang-dir DIR
+Exit status 0 passed, 1 failed, 77 skipped (fewer than two CPUs, or no kcat).
+"""
+
+import argparse
+import collections
+import hashlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+SKIP = 77
+CASES = ("scapy-malformed", "scapy-malformed-payloads")
+DEAD_LETTER_TOPIC = "udpnotif-dead-letters"
+SAMPLE_RE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})?\s+(\S+)$")
+LABEL_RE = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+class Failures:
+    def __init__(self, case):
+        self.case = case
+        self.items = []
+
+    def check(self, ok, what):
+        if not ok:
+            self.items.append(what)
+        return ok
+
+    def equal(self, got, want, what):
+        return self.check(got == want, f"{what}: got {got!r}, want {want!r}")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def parse_metrics(text):
+    """{name: {labels-tuple: value}}; labels-tuple = sorted (key, value) pairs."""
+    out = collections.defaultdict(dict)
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = SAMPLE_RE.match(line)
+        if not m:
+            continue
+        labels = tuple(sorted(LABEL_RE.findall(m.group(2) or "")))
+        out[m.group(1)][labels] = float(m.group(3))
+    return out
+
+
+def by_label(metrics, name, label):
+    """{label value: count} of family \\p name, nonzero series only (summed over others)."""
+    out = {}
+    for labels, v in metrics.get(name, {}).items():
+        d = dict(labels)
+        if label in d and v != 0:
+            out[d[label]] = out.get(d[label], 0) + int(v)
+    return out
+
+
+def total(metrics, name):
+    return int(sum(metrics.get(name, {}).values()))
+
+
+def report_fields(lines, what):
+    prefix = f"udpnotif-recv-dpdk: {what}:"
+    for line in lines:
+        if line.startswith(prefix):
+            out = {}
+            for tok in line[len(prefix):].split():
+                k, _, v = tok.partition("=")
+                if v.isdigit():
+                    out[k] = int(v)
+            return out
+    return None
+
+
+def skip_ws(text, i):
+    while i < len(text) and text[i] in " \t\r\n":
+        i += 1
+    return i
+
+
+def member_spans(text, start):
+    """Raw [begin, end) spans of the members of the JSON object at text[start] ('{')."""
+    dec = json.JSONDecoder()
+    spans = {}
+    i = skip_ws(text, start + 1)
+    if text[i] == "}":
+        return spans
+    while True:
+        i = skip_ws(text, i)
+        key, i = dec.raw_decode(text, i)
+        i = skip_ws(text, i)
+        assert text[i] == ":", "':' expected"
+        i = skip_ws(text, i + 1)
+        begin = i
+        _, i = dec.raw_decode(text, i)
+        spans[key] = (begin, i)
+        i = skip_ws(text, i)
+        if text[i] == ",":
+            i += 1
+            continue
+        assert text[i] == "}", "'}' expected"
+        return spans
+
+
+def payload_of(value):
+    """(raw octets, parsed JSON) of the envelope's payload member."""
+    text = value.decode("utf-8")
+    outer = member_spans(text, skip_ws(text, 0))
+    b, _ = outer["ietf-telemetry-message:message"]
+    inner = member_spans(text, b)
+    pb, pe = inner["payload"]
+    raw = text[pb:pe]
+    return raw.encode("utf-8"), json.loads(raw)
+
+
+def kcat_topics(kcat, bootstrap):
+    r = subprocess.run([kcat, "-b", bootstrap, "-L", "-J"], capture_output=True, timeout=30)
+    md = json.loads(r.stdout)
+    return {t["topic"]: len(t["partitions"]) for t in md["topics"] if not t["topic"].startswith("_")}
+
+
+def kcat_records(kcat, bootstrap, topic):
+    """Every record of \\p topic: (key octets or None, value octets), read to the end."""
+    r = subprocess.run([kcat, "-b", bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q",
+                        "-f", "%K %S\\n%k%s"], capture_output=True, timeout=60)
+    data = r.stdout
+    out, i = [], 0
+    while i < len(data):
+        nl = data.index(b"\n", i)
+        klen, vlen = (int(x) for x in data[i:nl].split())
+        i = nl + 1
+        key = data[i:i + klen] if klen >= 0 else None
+        i += max(klen, 0)
+        out.append((key, data[i:i + max(vlen, 0)]))
+        i += max(vlen, 0)
+    return out
+
+
+def two_cpus():
+    cpus = sorted(os.sched_getaffinity(0))
+    return cpus[:2] if len(cpus) >= 2 else None
+
+
+def run_case(args, case_dir, run_no, kcat):
+    name = os.path.basename(case_dir)
+    f = Failures(name)
+    with open(os.path.join(case_dir, "expected-counters.json")) as fh:
+        ex = json.load(fh)
+    golden = {}
+    with open(os.path.join(case_dir, "expected.jsonl")) as fh:
+        for line in fh:
+            d = json.loads(line)
+            if "summary" not in d:
+                golden.setdefault((d["publisher_id"], d["message_id"]), []).append(d)
+
+    # The description against the golden reassembly output: each valid message is in
+    # expected.jsonl with the same payload, and the capture has no other complete message.
+    f.equal(sum(len(v) for v in golden.values()), ex["messages"],
+            "expected.jsonl messages vs expected-counters.json messages")
+    for v in ex["valid"]:
+        lines = golden.get((v["publisher_id"], v["message_id"]), [])
+        f.check(any(l["payload_sha256"] == v["payload_sha256"] and
+                    l["media_type"] == v["media_type"] for l in lines),
+                f"valid message {v['publisher_id']}/{v['message_id']} not in expected.jsonl "
+                f"with its payload")
+
+    cpus = two_cpus()
+    metrics_port = free_port()
+    cmd = [args.recv_dpdk, "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
+           "--no-telemetry", "-l", f"{cpus[0]},{cpus[1]}", "--log-level=error",
+           f"--file-prefix=udpn-corpus-{os.getpid()}-{run_no}",
+           f"--vdev=net_pcap0,rx_pcap={os.path.join(case_dir, 'input.pcap')}", "--",
+           "--yang-dir", args.yang_dir, "--stats-interval", "0", "--listen", "0.0.0.0:10001",
+           "--profile", "latest", "--kafka.brokers", "embedded", "--kafka.linger_ms", "1",
+           "--dead_letter_topic", DEAD_LETTER_TOPIC,
+           "--metrics.listen", f"127.0.0.1:{metrics_port}", "--dpdk.hold"]
+    for k, v in ex["receiver_options"].items():
+        cmd += [f"--{k}", str(v)]
+    err = tempfile.TemporaryFile()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err)
+    lines = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = p.stdout.readline()
+            if not line:
+                break
+            lines.append(line.decode(errors="replace").rstrip("\n"))
+            if "holding" in lines[-1]:
+                break
+        if not lines or "holding" not in lines[-1]:
+            err.seek(0)
+            f.check(False, "receiver did not reach 'holding':\n" + "\n".join(lines) + "\n" +
+                    err.read().decode(errors="replace")[-3000:])
+            return f
+        bootstrap = next(l.split(": ", 1)[1] for l in lines
+                         if l.startswith("embedded kafka bootstrap: "))
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10) as r:
+            m = parse_metrics(r.read().decode())
+        check_counters(f, ex, m, lines)
+        per_topic = check_kafka(f, ex, golden, kcat, bootstrap)
+        check_yang(f, args, bootstrap, ex, per_topic)
+    finally:
+        p.terminate()
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    return f
+
+
+def check_counters(f, ex, m, lines):
+    f.equal(by_label(m, "udpnotif_header_rejected_total", "reason"),
+            {k: v for k, v in ex["header_rejected"].items() if v}, "header rejected by reason")
+    f.equal(by_label(m, "udpnotif_reassembly_segments_total", "verdict"),
+            {k: v for k, v in ex["segments"].items() if v}, "segment verdicts")
+    f.equal(total(m, "udpnotif_reassembly_expired_messages_total"), ex["expired_messages"],
+            "expired messages")
+    for name in ("udpnotif_reassembly_evicted_full_total",
+                 "udpnotif_reassembly_evicted_memory_total"):
+        f.equal(total(m, name), 0, name)
+    f.equal(total(m, "udpnotif_rx_datagrams_total"), ex["datagrams"], "datagrams")
+    f.equal(total(m, "udpnotif_header_accepted_total"),
+            ex["datagrams"] - sum(ex["header_rejected"].values()), "headers accepted")
+    f.equal(total(m, "udpnotif_rx_messages_total"), ex["messages"], "messages to workers")
+    f.equal(total(m, "udpnotif_worker_messages_total"), ex["messages"], "worker messages")
+    for family, want in (("udpnotif_decode_failed_total", ex["json_failed"]),
+                         ("udpnotif_worker_decode_failed_total", ex["json_failed"]),
+                         ("udpnotif_xml_transcode_failed_total", ex["xml_failed"]),
+                         ("udpnotif_cbor_transcode_failed_total", ex["cbor_failed"])):
+        f.equal(by_label(m, family, "error"), want, family + " by error")
+    f.equal(by_label(m, "udpnotif_worker_undecodable_total", "reason"), ex["undecodable"],
+            "undecodable by reason")
+    n_dead = len(ex["dead_letters"])
+    n_valid = len(ex["valid"])
+    want_status = {"dead_lettered": n_dead} if n_dead else {}
+    statuses = by_label(m, "udpnotif_worker_processed_total", "status")
+    produced = statuses.pop("produced", 0) + statuses.pop("produced_fallback", 0)
+    f.equal(produced, n_valid, "envelopes produced (valid messages)")
+    f.equal(statuses, want_status, "other worker statuses")
+    f.equal(total(m, "udpnotif_worker_dead_letters_total"), n_dead, "dead letters")
+    f.equal(total(m, "udpnotif_worker_records_total"), n_valid + n_dead, "records")
+    f.equal(total(m, "udpnotif_kafka_delivered_total"), n_valid + n_dead, "delivered")
+    for name in ("udpnotif_kafka_produce_dropped_total", "udpnotif_kafka_delivery_failed_total",
+                 "udpnotif_worker_record_slots_exhausted_total",
+                 "udpnotif_rx_queue_full_drops_total", "udpnotif_rx_pool_exhausted_total",
+                 "udpnotif_rx_oversize_total"):
+        f.equal(total(m, name), 0, name)
+
+    final = report_fields(lines, "final") or {}
+    packet = report_fields(lines, "packet") or {}
+    dropped = report_fields(lines, "dropped") or {}
+    kafka = report_fields(lines, "kafka") or {}
+    f.equal(final.get("frames"), ex["frames"], "report frames")
+    for why in ("not_ip", "not_udp", "other_port"):
+        f.equal(packet.get(why), ex["skipped"].get(why, 0), f"report packet {why}")
+    # The final report and /metrics count the same things.
+    f.equal(final.get("datagrams"), total(m, "udpnotif_rx_datagrams_total"), "report datagrams")
+    f.equal(final.get("messages"), total(m, "udpnotif_rx_messages_total"), "report messages")
+    f.equal(final.get("records"), total(m, "udpnotif_worker_records_total"), "report records")
+    f.equal(final.get("delivered"), total(m, "udpnotif_kafka_delivered_total"),
+            "report delivered")
+    f.equal(final.get("undelivered"), 0, "report undelivered")
+    f.equal(dropped.get("header_invalid"), sum(ex["header_rejected"].values()),
+            "report header_invalid")
+    f.equal(dropped.get("reassembly_expired"), ex["expired_messages"], "report reassembly_expired")
+    f.equal(dropped.get("duplicate_segments"),
+            ex["segments"].get("duplicate", 0) + ex["segments"].get("late", 0),
+            "report duplicate_segments (duplicate + late)")
+    rejected = sum(v for k, v in ex["segments"].items()
+                   if k in ("media_mismatch", "conflicting_last", "beyond_last",
+                            "too_many_segments", "too_large", "no_memory"))
+    f.equal(dropped.get("reassembly_rejected"), rejected, "report reassembly_rejected")
+    f.equal(dropped.get("undecodable"), 0, "report undecodable (all dead-lettered)")
+    f.equal(kafka.get("dead_letters"), n_dead, "report dead_letters")
+
+
+def check_kafka(f, ex, golden, kcat, bootstrap):
+    topics = kcat_topics(kcat, bootstrap)
+    want_dead = collections.Counter((d["sha256"], d["length"]) for d in ex["dead_letters"])
+    got_dead = collections.Counter()
+    if DEAD_LETTER_TOPIC in topics:
+        for key, value in kcat_records(kcat, bootstrap, DEAD_LETTER_TOPIC):
+            f.check(key is None, "a dead letter has a key")
+            got_dead[(hashlib.sha256(value).hexdigest(), len(value))] += 1
+    f.equal(got_dead, want_dead, "dead-letter records (sha256, length)")
+
+    want_raw = collections.Counter()
+    want_json = collections.Counter()
+    for v in ex["valid"]:
+        if "payload_json" in v:
+            want_json[json.dumps(v["payload_json"], sort_keys=True)] += 1
+        else:
+            want_raw[v["payload_sha256"]] += 1
+    n_records = 0
+    per_topic = {}
+    for topic in sorted(topics):
+        if topic == DEAD_LETTER_TOPIC:
+            continue
+        for _, value in kcat_records(kcat, bootstrap, topic):
+            n_records += 1
+            per_topic[topic] = per_topic.get(topic, 0) + 1
+            try:
+                raw, parsed = payload_of(value)
+            except (ValueError, KeyError, AssertionError, IndexError) as e:
+                f.check(False, f"{topic}: record is not an envelope with a payload ({e}): "
+                               f"{value[:200]!r}")
+                continue
+            sha = hashlib.sha256(raw).hexdigest()
+            canon = json.dumps(parsed, sort_keys=True)
+            if want_raw[sha] > 0:
+                want_raw[sha] -= 1
+            elif want_json[canon] > 0:
+                want_json[canon] -= 1
+            else:
+                f.check(False, f"{topic}: envelope payload matches no valid message (or a "
+                               f"second copy): {raw[:300]!r}")
+    f.equal(n_records, len(ex["valid"]), "envelope records in Kafka")
+    f.equal(+want_raw, collections.Counter(), "JSON payloads not found octet for octet")
+    f.equal(+want_json, collections.Counter(), "transcoded payloads not found")
+    return per_topic
+
+
+def check_yang(f, args, bootstrap, ex, per_topic):
+    """Every envelope is valid against the YANG modules (libyang, udpnotif-consume)."""
+    n = 0
+    for i, (t, count) in enumerate(sorted(per_topic.items())):
+        r = subprocess.run([args.consume, "-b", bootstrap, "-t", t, "--group",
+                            f"corpus-{os.getpid()}-{i}", "--count", str(count), "--validate",
+                            "--profile", "latest", "--yang-dir", args.yang_dir,
+                            "--idle-ms", "30000"],
+                           capture_output=True, text=True, timeout=120)
+        f.equal(r.returncode, 0, f"udpnotif-consume --validate on {t}: {r.stderr[-500:]}")
+        for line in r.stdout.splitlines():
+            d = json.loads(line)
+            n += 1
+            f.check(d.get("valid") is True, f"{t}: envelope not valid: {d.get('error')}")
+    f.equal(n, len(ex["valid"]), "envelopes validated")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--recv-dpdk", required=True)
+    ap.add_argument("--consume", required=True)
+    ap.add_argument("--cases", required=True)
+    ap.add_argument("--yang-dir", required=True)
+    args = ap.parse_args()
+    kcat = shutil.which("kcat")
+    if kcat is None:
+        print("SKIP: kcat is not installed (tools/setup-deps.sh installs it)")
+        return SKIP
+    if two_cpus() is None:
+        print("SKIP: needs two CPUs (one main lcore, one RX lcore)")
+        return SKIP
+    failed = 0
+    for i, case in enumerate(CASES):
+        f = run_case(args, os.path.join(args.cases, case), i, kcat)
+        if f.items:
+            failed += 1
+            print(f"FAIL {case}:")
+            for item in f.items:
+                print("  " + item)
+        else:
+            print(f"ok   {case}")
+    print(f"{len(CASES) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

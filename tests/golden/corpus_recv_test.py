@@ -30,22 +30,19 @@ import collections
 import hashlib
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import prom_text  # noqa: E402  (tools/prom_text.py: the /metrics reader soak.py uses too)
 
 SKIP = 77
 CASES = ("scapy-malformed", "scapy-malformed-payloads")
 DEAD_LETTER_TOPIC = "udpnotif-dead-letters"
-SAMPLE_RE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})?\s+(\S+)$")
-LABEL_RE = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
-
-
 class Failures:
     def __init__(self, case):
         self.case = case
@@ -64,34 +61,6 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def parse_metrics(text):
-    """{name: {labels-tuple: value}}; labels-tuple = sorted (key, value) pairs."""
-    out = collections.defaultdict(dict)
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        m = SAMPLE_RE.match(line)
-        if not m:
-            continue
-        labels = tuple(sorted(LABEL_RE.findall(m.group(2) or "")))
-        out[m.group(1)][labels] = float(m.group(3))
-    return out
-
-
-def by_label(metrics, name, label):
-    """{label value: count} of family \\p name, nonzero series only (summed over others)."""
-    out = {}
-    for labels, v in metrics.get(name, {}).items():
-        d = dict(labels)
-        if label in d and v != 0:
-            out[d[label]] = out.get(d[label], 0) + int(v)
-    return out
-
-
-def total(metrics, name):
-    return int(sum(metrics.get(name, {}).values()))
 
 
 def report_fields(lines, what):
@@ -230,8 +199,7 @@ def run_case(args, case_dir, run_no, kcat):
             return f
         bootstrap = next(l.split(": ", 1)[1] for l in lines
                          if l.startswith("embedded kafka bootstrap: "))
-        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10) as r:
-            m = parse_metrics(r.read().decode())
+        m = prom_text.scrape(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10)
         check_counters(f, ex, m, lines)
         per_topic = check_kafka(f, ex, golden, kcat, bootstrap)
         check_yang(f, args, bootstrap, ex, per_topic)
@@ -246,42 +214,42 @@ def run_case(args, case_dir, run_no, kcat):
 
 
 def check_counters(f, ex, m, lines):
-    f.equal(by_label(m, "udpnotif_header_rejected_total", "reason"),
+    f.equal(m.by_label("udpnotif_header_rejected_total", "reason"),
             {k: v for k, v in ex["header_rejected"].items() if v}, "header rejected by reason")
-    f.equal(by_label(m, "udpnotif_reassembly_segments_total", "verdict"),
+    f.equal(m.by_label("udpnotif_reassembly_segments_total", "verdict"),
             {k: v for k, v in ex["segments"].items() if v}, "segment verdicts")
-    f.equal(total(m, "udpnotif_reassembly_expired_messages_total"), ex["expired_messages"],
+    f.equal(m.total("udpnotif_reassembly_expired_messages_total"), ex["expired_messages"],
             "expired messages")
     for name in ("udpnotif_reassembly_evicted_full_total",
                  "udpnotif_reassembly_evicted_memory_total"):
-        f.equal(total(m, name), 0, name)
-    f.equal(total(m, "udpnotif_rx_datagrams_total"), ex["datagrams"], "datagrams")
-    f.equal(total(m, "udpnotif_header_accepted_total"),
+        f.equal(m.total(name), 0, name)
+    f.equal(m.total("udpnotif_rx_datagrams_total"), ex["datagrams"], "datagrams")
+    f.equal(m.total("udpnotif_header_accepted_total"),
             ex["datagrams"] - sum(ex["header_rejected"].values()), "headers accepted")
-    f.equal(total(m, "udpnotif_rx_messages_total"), ex["messages"], "messages to workers")
-    f.equal(total(m, "udpnotif_worker_messages_total"), ex["messages"], "worker messages")
+    f.equal(m.total("udpnotif_rx_messages_total"), ex["messages"], "messages to workers")
+    f.equal(m.total("udpnotif_worker_messages_total"), ex["messages"], "worker messages")
     for family, want in (("udpnotif_decode_failed_total", ex["json_failed"]),
                          ("udpnotif_worker_decode_failed_total", ex["json_failed"]),
                          ("udpnotif_xml_transcode_failed_total", ex["xml_failed"]),
                          ("udpnotif_cbor_transcode_failed_total", ex["cbor_failed"])):
-        f.equal(by_label(m, family, "error"), want, family + " by error")
-    f.equal(by_label(m, "udpnotif_worker_undecodable_total", "reason"), ex["undecodable"],
+        f.equal(m.by_label(family, "error"), want, family + " by error")
+    f.equal(m.by_label("udpnotif_worker_undecodable_total", "reason"), ex["undecodable"],
             "undecodable by reason")
     n_dead = len(ex["dead_letters"])
     n_valid = len(ex["valid"])
     want_status = {"dead_lettered": n_dead} if n_dead else {}
-    statuses = by_label(m, "udpnotif_worker_processed_total", "status")
+    statuses = m.by_label("udpnotif_worker_processed_total", "status")
     produced = statuses.pop("produced", 0) + statuses.pop("produced_fallback", 0)
     f.equal(produced, n_valid, "envelopes produced (valid messages)")
     f.equal(statuses, want_status, "other worker statuses")
-    f.equal(total(m, "udpnotif_worker_dead_letters_total"), n_dead, "dead letters")
-    f.equal(total(m, "udpnotif_worker_records_total"), n_valid + n_dead, "records")
-    f.equal(total(m, "udpnotif_kafka_delivered_total"), n_valid + n_dead, "delivered")
+    f.equal(m.total("udpnotif_worker_dead_letters_total"), n_dead, "dead letters")
+    f.equal(m.total("udpnotif_worker_records_total"), n_valid + n_dead, "records")
+    f.equal(m.total("udpnotif_kafka_delivered_total"), n_valid + n_dead, "delivered")
     for name in ("udpnotif_kafka_produce_dropped_total", "udpnotif_kafka_delivery_failed_total",
                  "udpnotif_worker_record_slots_exhausted_total",
                  "udpnotif_rx_queue_full_drops_total", "udpnotif_rx_pool_exhausted_total",
                  "udpnotif_rx_oversize_total"):
-        f.equal(total(m, name), 0, name)
+        f.equal(m.total(name), 0, name)
 
     final = report_fields(lines, "final") or {}
     packet = report_fields(lines, "packet") or {}
@@ -291,10 +259,10 @@ def check_counters(f, ex, m, lines):
     for why in ("not_ip", "not_udp", "other_port"):
         f.equal(packet.get(why), ex["skipped"].get(why, 0), f"report packet {why}")
     # The final report and /metrics count the same things.
-    f.equal(final.get("datagrams"), total(m, "udpnotif_rx_datagrams_total"), "report datagrams")
-    f.equal(final.get("messages"), total(m, "udpnotif_rx_messages_total"), "report messages")
-    f.equal(final.get("records"), total(m, "udpnotif_worker_records_total"), "report records")
-    f.equal(final.get("delivered"), total(m, "udpnotif_kafka_delivered_total"),
+    f.equal(final.get("datagrams"), m.total("udpnotif_rx_datagrams_total"), "report datagrams")
+    f.equal(final.get("messages"), m.total("udpnotif_rx_messages_total"), "report messages")
+    f.equal(final.get("records"), m.total("udpnotif_worker_records_total"), "report records")
+    f.equal(final.get("delivered"), m.total("udpnotif_kafka_delivered_total"),
             "report delivered")
     f.equal(final.get("undelivered"), 0, "report undelivered")
     f.equal(dropped.get("header_invalid"), sum(ex["header_rejected"].values()),

@@ -461,7 +461,8 @@ def main():
         if problems:
             print("soak: NOT FLAT / DRIFT: " + "; ".join(problems))
             return 1
-        print("soak: flat, no drift; the books balance and the final report equals /metrics")
+        print(("soak: RSS not judged (--no-rss-check)" if args.no_rss_check else "soak: flat") +
+              ", no drift; the books balance and the final report equals /metrics")
         return 0
     finally:
         cleanup()

@@ -30,6 +30,10 @@
 #   MEM_MSGS_1K=20000 messages of the memory capture (each frame needs an mbuf: the pool is
 #                     sized frames + 16383)
 #   PASSES=25         passes over a memory capture per run
+#   OFFERED="100000 200000 400000 800000 1600000"   offered loads (frames/s) of the paced
+#                     runs (1k-mem, null sink, --dpdk.pace-fps): like a NIC at that rate, the
+#                     RX lcore does not wait for the pipeline, so what it cannot take is dropped
+#                     and counted; one PACED line per rate with loss_pct (empty: none)
 #   WORK=/tmp/udpn-dpdk-replay   captures and logs (captures are reused when present; with
 #                     the defaults about 545 MB + 940 MB, deleted at the end unless KEEP=1)
 #   YANG_DIR=<repo>/../shared/yang
@@ -52,6 +56,7 @@ sinks=${SINKS:-null embedded}
 sources=${SOURCES:-file memory}
 mem_msgs_1k=${MEM_MSGS_1K:-20000}
 passes=${PASSES:-25}
+offered_rates=${OFFERED-100000 200000 400000 800000 1600000}
 work=${WORK:-/tmp/udpn-dpdk-replay}
 yang_dir=${YANG_DIR:-$repo/../shared/yang}
 keep=${KEEP:-0}
@@ -212,6 +217,51 @@ replay() {
     "latency_p999_us=$(field "$latency" p999) latency_max_us=$(field "$latency" max)"
 }
 
+# paced RATE: one paced replay of the memory capture into the null sink; prints PACED or ERROR.
+# Loss is the frames the RX lcore took but no record came of: the drop counters of the RX side
+# (pool_exhausted, queue_full: the pipeline was full) must add up to it, every other counter is 0.
+paced() {
+  local rate=$1
+  local cap=$work/1k-mem.pcap
+  local n frames log=$work/paced.$rate.out err=$work/paced.$rate.err rc=0
+  n=$(field "$(cat "$cap.summary")" messages)
+  frames=$((passes * n))
+  "$recv" --no-huge -m 512 --no-pci --no-shconf --no-telemetry -l "$lcores" \
+    --log-level=error "--file-prefix=udpn-paced-$$-$rate" "--vdev=net_pcap0,rx_pcap=$cap,infinite_rx=1" \
+    -- --dpdk.frames "$frames" --dpdk.pace-fps "$rate" --dpdk.mbufs $((n + 16383)) \
+    --yang-dir "$yang_dir" --stats-interval 0 --set metrics.listen= --workers "$workers" \
+    --kafka.brokers null >"$log" 2>"$err" || rc=$?
+  local final rate_line dropped port why="" kv v records counted=0
+  final=$(report_line "$log" final)
+  rate_line=$(report_line "$log" rate)
+  dropped=$(report_line "$log" dropped)
+  port=$(report_line "$log" "port 0")
+  [ "$rc" -eq 0 ] || why+=" exit=$rc"
+  if [ -z "$final" ] || [ -z "$rate_line" ] || [ -z "$dropped" ]; then
+    why+=" no-report"
+  else
+    v=$(field "$final" frames)
+    [ "$v" = "$frames" ] || why+=" frames=$v(expected $frames)"
+    records=$(field "$final" null_records)
+    for kv in $dropped; do
+      case ${kv%%=*} in
+        pool_exhausted | queue_full) counted=$((counted + ${kv#*=})) ;;
+        *) [ "${kv#*=}" = 0 ] || why+=" $kv" ;;
+      esac
+    done
+    [ $((records + counted)) -eq "$frames" ] ||
+      why+=" records=$records+counted_drops=$counted(expected $frames)"
+  fi
+  if [ -n "$why" ]; then
+    echo "ERROR paced offered=$rate:$why (see $log, $err)"
+    failures=$((failures + 1))
+    return
+  fi
+  echo "PACED capture=1k-mem sink=null offered=$rate frames=$frames records=$records" \
+    "dropped=$counted loss_pct=$(awk -v d="$counted" -v f="$frames" 'BEGIN{printf "%.4f", 100*d/f}')" \
+    "frames_per_s=$(field "$rate_line" frames_per_s) records_per_s=$(field "$rate_line" records_per_s)"
+}
+
 echo "# udpnotif-recv-dpdk replay: $recv"
 echo "# lcores=$lcores (RX lcores $n_rx) workers=$workers runs=$runs nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 names=()
@@ -227,12 +277,18 @@ fi
 for name in "${names[@]}"; do
   echo "# $(du -h "$work/$name.pcap" | cut -f1) $work/$name.pcap"
 done
+if [[ " $sources " != *" memory "* ]]; then
+  offered_rates=""
+fi
 for name in "${names[@]}"; do
   for sink in $sinks; do
     for ((run = 1; run <= runs; run++)); do
       replay "$name" "$sink" "$run"
     done
   done
+done
+for rate in $offered_rates; do
+  paced "$rate"
 done
 if [ "$keep" != 1 ]; then
   rm -f "$work"/1k.pcap* "$work"/9k.pcap* "$work"/1k-mem.pcap*

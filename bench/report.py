@@ -12,6 +12,9 @@ dpdk_replay.txt (bench/dpdk_replay.sh's RESULT lines) and machine.txt. Writes:
   DIR/dpdk_replay.png    DPDK pcap replay messages/s per RX lcore, per capture and sink
                          (a replay never drops: the RX lcore waits for the workers, so it
                          gives a saturation rate, not a loss curve);
+  DIR/dpdk_loss.png      loss against offered load of the paced DPDK replays (PACED lines:
+                         the RX lcore takes frames at a fixed rate and drops, as a NIC would,
+                         what the pipeline cannot take);
   DIR/*.dat, DIR/*.gp    the gnuplot data and scripts behind the plots.
 A benchmark that reported an error (its output check failed before timing) is listed at the
 top of the report and makes the exit status 1; it has no figure.
@@ -148,17 +151,35 @@ def socket_plot(d: pathlib.Path, rows) -> list[str]:
 
 
 def replay_rows(d: pathlib.Path):
+    """RESULT lines by (capture, sink), PACED lines in order, ERROR lines."""
     path = d / "dpdk_replay.txt"
-    rows, errors = {}, []
+    rows, paced, errors = {}, [], []
     if not path.exists():
-        return rows, errors
+        return rows, paced, errors
     for line in path.read_text().splitlines():
         if line.startswith("ERROR"):
             errors.append(line)
+        kv = dict(re.findall(r"(\w+)=(\S+)", line))
         if line.startswith("RESULT "):
-            kv = dict(re.findall(r"(\w+)=(\S+)", line))
             rows.setdefault((kv["capture"], kv["sink"]), []).append(kv)
-    return rows, errors
+        elif line.startswith("PACED "):
+            paced.append(kv)
+    return rows, paced, errors
+
+
+def paced_plot(d: pathlib.Path, paced) -> list[str]:
+    if not paced:
+        return []
+    with open(d / "dpdk_loss.dat", "w") as f:
+        for kv in sorted(paced, key=lambda kv: float(kv["offered"])):
+            f.write(f"{kv['offered']} {kv['loss_pct']} {kv['frames_per_s']}\n")
+    (d / "dpdk_loss.gp").write_text(
+        "set terminal png size 1000,600\nset output 'dpdk_loss.png'\n"
+        "set logscale x\nset xlabel 'offered load (frames/s asked of the RX lcore)'\n"
+        "set ylabel 'loss (%)'\nset yrange [0:*]\nset grid\nset key top left\n"
+        "set title 'udpnotif-recv-dpdk, paced memory replay of 1 KB messages: loss'\n"
+        "plot 'dpdk_loss.dat' using 1:2 with linespoints title '1k-mem, null sink'\n")
+    return ["dpdk_loss.png"] if gnuplot(d / "dpdk_loss.gp") else []
 
 
 def replay_plot(d: pathlib.Path, rows) -> list[str]:
@@ -183,7 +204,7 @@ def main() -> int:
         return 2
     d = pathlib.Path(sys.argv[1])
     runs, errors = load(d)
-    rrows, rerrors = replay_rows(d)
+    rrows, paced, rerrors = replay_rows(d)
     errors += rerrors
     out = ["# Benchmark results", ""]
     if (d / "machine.txt").exists():
@@ -222,7 +243,15 @@ def main() -> int:
             out.append(f"| {cap} | {sink} | {len(rs)} | {si(med('messages_per_s_per_rx_lcore'))} | "
                        f"{si(med('messages_per_s_per_worker'))} | {med('latency_p50_us'):.0f}/"
                        f"{med('latency_p99_us'):.0f}/{med('latency_p999_us'):.0f} |")
-    pngs = throughput_plot(d, runs) + socket_plot(d, srows) + replay_plot(d, rrows)
+    if paced:
+        out += ["", "## DPDK paced replay (loss against offered load)", "",
+                "| offered frames/s | achieved frames/s | records | dropped (counted) | loss % |",
+                "|---|---|---|---|---|"]
+        for kv in sorted(paced, key=lambda kv: float(kv["offered"])):
+            out.append(f"| {si(float(kv['offered']))} | {si(float(kv['frames_per_s']))} | "
+                       f"{int(kv['records']):,} | {int(kv['dropped']):,} | {kv['loss_pct']} |")
+    pngs = (throughput_plot(d, runs) + socket_plot(d, srows) + replay_plot(d, rrows) +
+            paced_plot(d, paced))
     if pngs:
         out += ["", "## Plots", ""] + [f"![{p}]({p})" for p in pngs]
     (d / "results.md").write_text("\n".join(out) + "\n")

@@ -364,6 +364,7 @@ int run(int argc, char** argv)
         lc.replay = replay;
         lc.idle_ns = std::uint64_t{dopt.idle_ms} * 1'000'000;
         lc.max_frames = dopt.frames;
+        lc.pace_fps = dopt.pace_fps;
         lcores.push_back(std::make_unique<udpn::dpdk::rx_lcore>(
             lc, pc, p->external_port(static_cast<std::uint32_t>(i)), stop));
     }

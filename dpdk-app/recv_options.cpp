@@ -106,6 +106,8 @@ recv_command_line split_command_line(int argc, const char* const* argv)
             ok = parse_uint<std::uint32_t>(value, 1, 3'600'000, d.idle_ms);
         } else if (name == "frames") {
             ok = parse_uint<std::uint64_t>(value, 1, std::uint64_t{1} << 48, d.frames);
+        } else if (name == "pace-fps") {
+            ok = parse_uint<std::uint64_t>(value, 1, 1'000'000'000, d.pace_fps);
         } else {
             cl.errors.push_back(std::string(a) + ": unknown DPDK option (" +
                                 "--help lists them)");
@@ -140,6 +142,8 @@ const char* recv_dpdk_usage() noexcept
            "  --dpdk.idle-ms N      replay ends after N ms without a frame (default 500)\n"
            "  --dpdk.frames N       replay ends after N frames per RX lcore; with\n"
            "                        infinite_rx=1 the capture loops from memory\n"
+           "  --dpdk.pace-fps N     RX lcores take at most N frames/s each; a paced replay\n"
+           "                        drops (and counts) what the pipeline cannot take\n"
            "  --dpdk.hold           after a replay, keep the process (and an embedded Kafka\n"
            "                        cluster) until SIGINT/SIGTERM\n"
            "\n"

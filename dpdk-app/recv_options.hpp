@@ -39,6 +39,9 @@ struct recv_dpdk_options {
     /// --dpdk.frames: a replay that ends after N frames per RX lcore (0: no limit). Makes the
     /// run a replay even with infinite_rx=1, which then loops the capture from memory.
     std::uint64_t frames = 0;
+    /// --dpdk.pace-fps: RX lcores take at most N frames per second each (0: no limit); a paced
+    /// replay drops what the pipeline cannot take, as a NIC would, and counts it.
+    std::uint64_t pace_fps = 0;
     /// --dpdk.hold: after a replay has ended and the pipeline stopped, keep the process (and the
     /// embedded Kafka cluster) until SIGINT or SIGTERM, so that the topics can be read back.
     bool hold = false;

@@ -66,7 +66,7 @@ void rx_lcore::deliver(const message_view& v) noexcept
     } else {
         ++_loop.whole;
     }
-    if (_cfg.replay && !_port->can_acquire(v.payload.size()) &&
+    if (_cfg.replay && _cfg.pace_fps == 0 && !_port->can_acquire(v.payload.size()) &&
         v.payload.size() <= _port->max_payload()) {
         // A file can wait: take buffers back until the workers free one (bounded, 1 s; a
         // drop after that is counted by acquire()).
@@ -129,11 +129,26 @@ int rx_lcore::run() noexcept
     auto sink = [this](const message_view& v) noexcept { deliver(v); };
     std::uint64_t last_frame_tsc = rte_rdtsc();
     std::uint64_t last_housekeeping = last_frame_tsc;
+    const std::uint64_t pace_start = last_frame_tsc;
     while (!_stop->load(std::memory_order_relaxed)) {
         const std::uint64_t wall = clock_ns(CLOCK_REALTIME); // the caller clock, per pass
         bool got = false;
         for (const rx_queue_ref& q : _cfg.queues) {
             std::uint16_t want = _cfg.burst;
+            if (_cfg.pace_fps > 0) {
+                // Frames due by now at pace_fps since the start, less those taken.
+                const double due = double(rte_rdtsc() - pace_start) * double(_cfg.pace_fps) /
+                                   double(hz);
+                const auto allowed = static_cast<std::uint64_t>(due);
+                want = allowed > _loop.frames
+                           ? static_cast<std::uint16_t>(
+                                 std::min<std::uint64_t>(want, allowed - _loop.frames))
+                           : 0;
+                if (want == 0) {
+                    last_frame_tsc = rte_rdtsc(); // waiting for the pace is not idleness
+                    continue;
+                }
+            }
             if (_cfg.max_frames > 0) {
                 // Exactly max_frames: never take a frame beyond it off the queue.
                 want = static_cast<std::uint16_t>(

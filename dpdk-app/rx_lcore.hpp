@@ -42,6 +42,11 @@ struct rx_lcore_config {
     /// capture loops in memory, so a replay of N frames measures the pipeline without the
     /// PMD's file reads (bench/dpdk_replay.sh SOURCE=memory).
     std::uint64_t max_frames = 0;
+    /// Offered load: take at most this many frames per second off the queues (0: as fast as
+    /// they come). A paced replay behaves like a NIC at that rate: it does not wait for room
+    /// in the pipeline, so what the pipeline cannot keep up with is dropped and counted
+    /// (bench/dpdk_replay.sh OFFERED, loss against offered load).
+    std::uint64_t pace_fps = 0;
 };
 
 /// Counters of the loop itself (the packet path keeps the others). Single writer: the lcore.

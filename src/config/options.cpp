@@ -536,7 +536,8 @@ std::vector<row> make_rows()
     t.push_back(integer_row("producers.record_slots", FIELD(pipeline.record_slots), 1,
                             std::int64_t{1} << 20,
                             "Record slots of one worker (records waiting for or in a producer "
-                            "thread); memory = slots * largest record seen."));
+                            "thread). Returned slots are reused first, so memory = the most "
+                            "slots out at once * largest record seen (at most this many)."));
     t.push_back(integer_row("producers.record_wait_us", FIELD(pipeline.record_wait_us), 0,
                             10'000'000,
                             "How long a worker waits for a free record slot before it drops the "

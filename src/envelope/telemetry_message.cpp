@@ -95,12 +95,12 @@ void write_identity(json_writer& w, std::string_view key, std::string_view value
     }
 }
 
-/// The yptm `yang-push-subscription` augment (PROTOCOL.md §5, §11.7, §11.27). The seed
-/// revision names the module list `module-version`[module-name]{..., revision-label}; the
-/// latest one `module`[name]{..., version}.
 void write_subscription_value(json_writer& w, const subscription_metadata* sub, profile p,
                               notes& n) noexcept;
 
+/// The yptm `yang-push-subscription` augment (PROTOCOL.md §5, §11.7, §11.27). The seed
+/// revision names the module list `module-version`[module-name]{..., revision-label}; the
+/// latest one `module`[name]{..., version}.
 void write_subscription(json_writer& w, const message_input& in, profile p, notes& n) noexcept
 {
     const subscription_metadata* sub = in.subscription;

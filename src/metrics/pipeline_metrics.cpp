@@ -398,6 +398,11 @@ constexpr field<worker_thread_stats> worker_thread_fields[] = {
     gauge("record_slots_in_use", &worker_thread_stats::slots_in_use,
           "Record slots of this worker out now (queued or producing).")
         .per_thread(),
+    gauge("record_slots_used", &worker_thread_stats::slots_used,
+          "Record slots of this worker that have held a record since start: the most out at "
+          "once (returned slots are reused first). Each keeps the capacity of the largest "
+          "record it held.")
+        .per_thread(),
 };
 table<worker_thread_stats> describe(tag<worker_thread_stats>)
 {

@@ -66,11 +66,16 @@ struct pipeline_config {
     /// producer thread). When every slot is out the worker waits record_wait_us, then drops
     /// the record (counted record_slots_exhausted). 1..1048576.
     /// Memory: a slot keeps the capacity of its strings (topic, key, value, headers) from one
-    /// record to the next, so steady state does not allocate. A slot whose value or key grew
-    /// past 64 KiB gives that memory back when its worker next takes it, so idle slots retain
-    /// at most record_slots * ~64 KiB per worker; records larger than 64 KiB cost one
-    /// allocation each, and while in flight at most record_slots * the largest record
-    /// (envelope max_output_bytes, or the largest RX buffer class for dead letters).
+    /// record to the next, so steady state does not allocate. A worker hands out slots that
+    /// came back from its producer before any it never used, so the slots that ever held a
+    /// record are the most that were out at once (gauge udpnotif_worker_record_slots_used),
+    /// not record_slots: at a steady load with a few records in flight, a few slots. A slot
+    /// whose value or key grew past 64 KiB gives that memory back when its worker next takes
+    /// it, so the slots retain at most slots_used * ~2 * min(largest record, 64 KiB) per worker
+    /// (std::string may double its capacity), at worst record_slots * ~128 KiB after a
+    /// backlog that used every slot; records larger than 64 KiB cost one allocation each, and
+    /// while in flight at most record_slots * the largest record (envelope max_output_bytes,
+    /// or the largest RX buffer class for dead letters).
     std::size_t record_slots = 4096;
     /// How long a worker waits for a free record slot before it drops the record,
     /// microseconds (yielding; it serves nothing else meanwhile, so its queues fill and RX

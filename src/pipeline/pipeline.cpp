@@ -544,10 +544,31 @@ struct pipeline::worker_unit final : worker::record_sink {
           id(index)
     {
         free_slots.set_capacity(static_cast<std::ptrdiff_t>(cfg.record_slots));
-        for (std::size_t i = 0; i < cfg.record_slots; ++i) {
-            slots[i].home = &free_slots;
-            (void)free_slots.try_push(&slots[i]); // capacity == number of slots
+        unused.reserve(cfg.record_slots);
+        for (std::size_t i = cfg.record_slots; i > 0; --i) {
+            slots[i - 1].home = &free_slots;
+            unused.push_back(&slots[i - 1]); // slot 0 on top
         }
+    }
+
+    /// A free slot, or nullptr: one that came back from the producer first, a never used one
+    /// only when none has. A slot keeps the string capacity of the largest record it held, so
+    /// handing out returned slots first keeps the slots that ever held a record to the most
+    /// that were out at once (slots_used), instead of cycling through all record_slots of them
+    /// and growing each (docs/reliability.md, "Soak"). Thread: the worker.
+    record_slot* take_slot() noexcept
+    {
+        record_slot* slot = nullptr;
+        if (free_slots.try_pop(slot)) {
+            return slot;
+        }
+        if (unused.empty()) {
+            return nullptr;
+        }
+        slot = unused.back();
+        unused.pop_back();
+        ++slots_used;
+        return slot;
     }
 
     /// Copies \p r into a free slot and queues it to this worker's producer; without a free
@@ -555,8 +576,8 @@ struct pipeline::worker_unit final : worker::record_sink {
     /// Thread: the worker.
     void on_record(const worker::record& r) noexcept override
     {
-        record_slot* slot = nullptr;
-        if (!free_slots.try_pop(slot)) {
+        record_slot* slot = take_slot();
+        if (slot == nullptr) {
             ++record_waits;
             if (slot_wait_ns > 0) {
                 const std::uint64_t deadline = input::monotonic_ns() + slot_wait_ns;
@@ -594,6 +615,8 @@ struct pipeline::worker_unit final : worker::record_sink {
     worker::stage stage;
     std::unique_ptr<record_slot[]> slots; ///< fixed: the queues hold pointers into it
     slot_queue free_slots;                ///< slots back from the producer, ready for reuse
+    std::vector<record_slot*> unused;     ///< slots that never held a record (worker only)
+    std::uint64_t slots_used = 0;         ///< slots taken from `unused` so far
     slot_queue* to_producer = nullptr;    ///< queue of producer id % n_producers
     idle_signal* producer_signal = nullptr; ///< wakes that producer
     idle_signal* signal = nullptr;          ///< this worker's (RX threads wake it)
@@ -640,8 +663,9 @@ struct pipeline::worker_unit final : worker::record_sink {
         s.record_slots_exhausted = record_slots_exhausted;
         s.record_waits = record_waits;
         s.record_copy_failed = record_copy_failed;
-        const std::uint64_t free = queue_depth(free_slots);
+        const std::uint64_t free = queue_depth(free_slots) + unused.size();
         s.slots_in_use = n_slots > free ? n_slots - free : 0;
+        s.slots_used = slots_used;
         const std::lock_guard lock(published_mutex);
         published = s;
     }

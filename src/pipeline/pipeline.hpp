@@ -177,6 +177,9 @@ struct worker_thread_stats {
     /// Records dropped: copying into a slot failed (out of memory).
     std::uint64_t record_copy_failed = 0;
     std::uint64_t slots_in_use = 0; ///< gauge: this worker's slots out (queued or producing)
+    /// Gauge: this worker's slots that have held a record since start, the most that were out
+    /// at once (returned slots are reused first): what bounds the slots' retained memory.
+    std::uint64_t slots_used = 0;
 };
 
 /// Every counter of one producer thread.

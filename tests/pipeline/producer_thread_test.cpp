@@ -294,19 +294,36 @@ struct open_on_exit {
     ~open_on_exit() { hold.open = true; }
 };
 
+/// A one-worker null-sink pipeline with \p slots record slots whose producer passes the gate
+/// of `hold` (open when \p open), started. Members in this order: the hold opens (opener)
+/// before the pipeline stops.
+struct gated_pipeline {
+    static pipeline::pipeline_config config(std::size_t slots, std::uint32_t wait_us)
+    {
+        pipeline::pipeline_config cfg = pipeline_config_for_test(1, 1, 1);
+        cfg.kafka.brokers = "null";
+        cfg.record_slots = slots;
+        cfg.record_wait_us = wait_us;
+        return cfg;
+    }
+    gated_pipeline(std::size_t slots, std::uint32_t wait_us, bool open) : p(config(slots, wait_us))
+    {
+        hold.open = open;
+        p.set_producer_gate(&producer_hold::gate, &hold);
+        p.start();
+    }
+    producer_hold hold;
+    pipeline::pipeline p;
+    open_on_exit opener{hold};
+};
+
 class record_slots_exhausted : public ::testing::TestWithParam<std::uint32_t> {};
 
 TEST_P(record_slots_exhausted, drops_are_counted_and_nothing_blocks)
 {
-    pipeline::pipeline_config cfg = pipeline_config_for_test(1, 1, 1);
-    cfg.kafka.brokers = "null";
-    cfg.record_slots = 2;
-    cfg.record_wait_us = GetParam();
-    producer_hold hold;
-    pipeline::pipeline p(cfg);
-    p.set_producer_gate(&producer_hold::gate, &hold);
-    p.start();
-    const open_on_exit opener{hold};
+    gated_pipeline g(2, GetParam(), false);
+    pipeline::pipeline& p = g.p;
+    producer_hold& hold = g.hold;
 
     exporter_socket e1("127.0.0.1");
     const auto t = traffic_of("router-a", 7, 39);
@@ -357,6 +374,61 @@ INSTANTIATE_TEST_SUITE_P(wait, record_slots_exhausted, ::testing::Values(0u, 200
                          [](const ::testing::TestParamInfo<std::uint32_t>& tp) {
                              return "wait_" + std::to_string(tp.param) + "_us";
                          });
+
+// Regression (soak RSS growth, docs/reliability.md "Soak"): a slot keeps the string capacity of
+// the largest record it held, and the free slots used to be handed out in FIFO order, so even
+// at one record in flight every one of the record_slots slots was used in turn and grew: RSS
+// rose for minutes towards record_slots x the largest record per worker. Returned slots are
+// now reused first: the slots that ever held a record are the most that were out at once.
+TEST(record_slots, returned_slots_are_reused_before_unused_ones)
+{
+    gated_pipeline g(4096, 100'000, true);
+    pipeline::pipeline& p = g.p;
+    producer_hold& hold = g.hold;
+    exporter_socket e1("127.0.0.1");
+    const auto t = traffic_of("router-a", 7, 420);
+    std::size_t next = 0;
+    // Sends messages [next, next + n) of t; with \p one_by_one, each after the previous record
+    // was counted by the null sink (at most one record in flight).
+    const auto send = [&](std::size_t n, bool one_by_one) {
+        for (std::size_t end = next + n; next < end; ++next) {
+            for (const auto& d : t[next].datagrams) {
+                e1.send(d, p.local_port());
+            }
+            if (one_by_one) {
+                const std::size_t want = next + 1;
+                ASSERT_TRUE(wait_until([&] { return p.stats().null_records >= want; }, 10s))
+                    << "record " << want;
+            }
+        }
+    };
+    const auto worker = [&] { return p.per_thread_stats().workers.at(0); };
+
+    send(200, true);
+    const std::uint64_t used_sequential = worker().slots_used;
+    EXPECT_GE(used_sequential, 1u);
+    EXPECT_LE(used_sequential, 4u) << "FIFO reuse would have used 200 slots";
+
+    // The producer held: 100 records take 100 slots at once (the high-water mark).
+    hold.open = false;
+    send(100, false);
+    ASSERT_TRUE(wait_until([&] { return worker().slots_in_use >= 100; }, 10s))
+        << "slots out " << worker().slots_in_use;
+    const std::uint64_t used_high = worker().slots_used;
+    EXPECT_GE(used_high, 100u);
+    EXPECT_LE(used_high, 100u + used_sequential);
+
+    // Released: they all come back, and 120 more records one by one take no new slot.
+    hold.open = true;
+    ASSERT_TRUE(wait_until([&] { return p.stats().null_records >= next; }, 10s));
+    send(120, true);
+    EXPECT_EQ(worker().slots_used, used_high);
+
+    const pipeline::stop_report r = p.stop();
+    EXPECT_EQ(r.final_stats.null_records, next);
+    EXPECT_EQ(r.final_stats.record_drops, 0u);
+    EXPECT_EQ(p.per_thread_stats().workers.at(0).slots_in_use, 0u);
+}
 
 TEST(pipeline_config, refuses_bad_producer_and_slot_settings)
 {

@@ -11,6 +11,7 @@ Then refresh expected.jsonl: UPDATE_GOLDEN=1 meson test -C BUILD --suite golden
 """
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -103,6 +104,7 @@ class Capture:
     def __init__(self):
         self.frames = []  # (usec after T0, bytes)
         self.t_us = 0
+        self.expect = Expect()
 
     def add(self, pkt, step_us=1000, at_us=None):
         if at_us is not None:
@@ -116,6 +118,84 @@ class Capture:
         for t_us, raw in self.frames:
             w.write_packet(raw, sec=T0 + t_us // 1_000_000, usec=t_us % 1_000_000)
         w.close()
+
+
+class Expect:
+    """What a case emits, kind by kind, written as expected-counters.json beside the pcap.
+
+    Every count is stated where the case builds the datagram or message it counts (the case
+    says what it meant to send), never derived from a receiver's output; the receiver test
+    (tests/golden/corpus_recv_test.py) compares the receiver's counters per reason with it.
+    Names follow the receiver's reason labels: udpnotif::parse_error (header_rejected),
+    reassembly::verdict (segments), yangpush decode/transcode errors (json_failed, xml_failed,
+    cbor_failed). `valid` lists the messages that must reach Kafka intact: for each, its
+    Publisher and Message ID, media type, payload SHA-256 (as in expected.jsonl) and, where the
+    receiver must turn the payload into other JSON (XML or CBOR transcoded, a legacy wrapper
+    stripped: PROTOCOL.md §11.23), the JSON value the envelope's payload must equal.
+    `dead_letters` lists every undecodable payload (SHA-256, length): the dead-letter topic
+    must hold exactly these, octet for octet.
+    """
+
+    def __init__(self):
+        self.skipped = {}          # frames a UDP-notif receiver never sees: not_ip, not_udp, other_port
+        self.datagrams = 0         # UDP datagrams to the collector port
+        self.header_rejected = {}  # parse_error -> datagrams
+        self.segments = {}         # reassembly verdict -> datagrams
+        self.expired_messages = 0  # incomplete sets dropped by the timeout (or at the end)
+        self.messages = 0          # whole or reassembled messages handed to a worker
+        self.json_failed = {}
+        self.xml_failed = {}
+        self.cbor_failed = {}
+        self.undecodable = {}      # worker::undecodable_reason -> messages
+        self.dead_letters = []
+        self.valid = []
+        self.options = {}          # receiver limits the case needs (option table keys)
+
+    @staticmethod
+    def _inc(d, k, n=1):
+        d[k] = d.get(k, 0) + n
+
+    def skip(self, why):
+        self._inc(self.skipped, why)
+
+    def rejected(self, reason):
+        self.datagrams += 1
+        self._inc(self.header_rejected, reason)
+
+    def segment(self, verdict):
+        """One accepted datagram offered to reassembly, with the verdict it must get."""
+        self.datagrams += 1
+        self._inc(self.segments, verdict)
+
+    def expired(self):
+        self.expired_messages += 1
+
+    def message(self, pub, mid, mt, payload, json_value=None):
+        """A complete message that decodes: it must reach Kafka as an envelope."""
+        self.messages += 1
+        v = {"publisher_id": pub, "message_id": mid, "media_type": mt,
+             "payload_sha256": hashlib.sha256(payload).hexdigest()}
+        if json_value is not None:
+            v["payload_json"] = json_value
+        self.valid.append(v)
+
+    def undecodable_message(self, mt, payload, error):
+        """A complete message its decoder (JSON) or transcoder (XML, CBOR) refuses as \p error."""
+        self.messages += 1
+        table = {1: self.json_failed, 2: self.xml_failed, 3: self.cbor_failed}[mt]
+        self._inc(table, error)
+        self._inc(self.undecodable, "decode_failed" if mt == 1 else "transcode_failed")
+        self.dead_letters.append({"sha256": hashlib.sha256(payload).hexdigest(),
+                                  "length": len(payload)})
+
+    def as_json(self, cap):
+        return {"frames": len(cap.frames), "skipped": self.skipped, "datagrams": self.datagrams,
+                "header_rejected": self.header_rejected, "segments": self.segments,
+                "expired_messages": self.expired_messages, "messages": self.messages,
+                "json_failed": self.json_failed, "xml_failed": self.xml_failed,
+                "cbor_failed": self.cbor_failed, "undecodable": self.undecodable,
+                "dead_letters": self.dead_letters, "valid": self.valid,
+                "receiver_options": self.options}
 
 
 def mac(n):
@@ -169,9 +249,11 @@ def case_draft_a3(cap):
 
 
 def case_malformed(cap):
-    """One datagram for every udpnotif::parse_error reason (one fault each), interleaved with
-    valid messages, accepted oddities (§11.2 trailing octets, §11.5 unknown option, option
-    order) and frames udpnotif-dump skips (ARP, ICMP, UDP to another port; run with --port)."""
+    """One datagram for every udpnotif::parse_error reason (one fault each) and for every
+    segment verdict that drops or ignores a segment (§2 step 3-5; limits from dump-args.txt),
+    interleaved with valid messages, accepted oddities (§11.2 trailing octets, §11.5 unknown
+    option, option order) and frames udpnotif-dump skips (ARP, ICMP, UDP to another port)."""
+    ex = cap.expect
     good = lambda mid: push_update(1042, mid, ev(mid % 60), ["eth0"])
     ip_id = iter(range(1, 1000))
     n = 1
@@ -180,53 +262,108 @@ def case_malformed(cap):
     def send(d, tags=()):
         cap.add(v4(n, sport, d, ip_id=next(ip_id), tags=tags))
 
-    send(udpnotif(1, 1, subscription_started(1042, ev(0))))
-    # too_short: 11 octets
-    send(bytes.fromhex("210c000b0000000100000a"))
-    send(udpnotif(1, 2, good(2)))
-    # unsupported_version: Ver 0 (udp-notif -01..-06 layout, §11.4), then Ver 2
-    send(udpnotif(1, 3, good(3), ver=0))
-    send(udpnotif(1, 3, good(3), ver=2))
-    # header_len_too_small: Header Len 8
-    send(udpnotif(1, 4, good(4), hlen=8))
-    send(udpnotif(1, 5, good(5)))
-    # header_len_exceeds_message: Header Len 16 (a valid segmentation option), Message Length 14
-    send(udpnotif(1, 6, b"ab", seg_option(0, True), mlen=14, trailing=b"cd"))
-    # message_len_exceeds_datagram: Message Length 10 octets more than the datagram
+    def bad(d, reason):
+        send(d)
+        ex.rejected(reason)
+
+    def whole(mid, payload, tags=(), **kw):
+        """A valid whole message (kw: header oddities that are accepted)."""
+        send(udpnotif(1, mid, payload, **kw), tags=tags)
+        ex.segment("whole")
+        ex.message(1, mid, 1, payload)
+
+    whole(1, subscription_started(1042, ev(0)))
+    bad(bytes.fromhex("210c000b0000000100000a"), "too_short")  # 11 octets
+    whole(2, good(2))
+    # Ver 0 (udp-notif -01..-06 layout, §11.4), then Ver 2
+    bad(udpnotif(1, 3, good(3), ver=0), "unsupported_version")
+    bad(udpnotif(1, 3, good(3), ver=2), "unsupported_version")
+    bad(udpnotif(1, 4, good(4), hlen=8), "header_len_too_small")
+    whole(5, good(5))
+    # Header Len 16 (a valid segmentation option), Message Length 14
+    bad(udpnotif(1, 6, b"ab", seg_option(0, True), mlen=14, trailing=b"cd"),
+        "header_len_exceeds_message")
+    # Message Length 10 octets more than the datagram
     p = good(7)
-    send(udpnotif(1, 7, p, mlen=12 + len(p) + 10))
-    # reserved_media_type: S 0, MT 0
-    send(udpnotif(1, 8, good(8), mt=0))
-    # unassigned_media_type: MT 4 and MT 15
-    send(udpnotif(1, 9, good(9), mt=4))
-    send(udpnotif(1, 9, good(9), mt=15))
-    # private_media_type: S 1, private type 5 (0x35)
-    send(udpnotif(1, 10, good(10), s=1, mt=5))
-    send(udpnotif(1, 11, good(11)), tags=((Dot1Q, 42),))
-    # option_truncated: Header Len 13, one octet of options
-    send(udpnotif(1, 12, good(12), options=b"\x01"))
-    # option_length_too_small: TLV Length 1, and Length 0
-    send(udpnotif(1, 13, good(13), options=b"\x02\x01\x00\x00"))
-    send(udpnotif(1, 13, good(13), options=b"\x02\x00\x00\x00"))
-    # option_overrun: TLV Length 8 in a 4-octet option area
-    send(udpnotif(1, 14, good(14), options=b"\x02\x08\x00\x00"))
-    # segmentation_option_bad_length: type 1 with Length 6 (§11.5)
-    send(udpnotif(1, 15, good(15), options=b"\x01\x06\x00\x01\x00\x00"))
-    # duplicate_segmentation_option: two segmentation options
-    send(udpnotif(1, 16, good(16), options=seg_option(0, True) + seg_option(0, True)))
+    bad(udpnotif(1, 7, p, mlen=12 + len(p) + 10), "message_len_exceeds_datagram")
+    bad(udpnotif(1, 8, good(8), mt=0), "reserved_media_type")  # S 0, MT 0
+    bad(udpnotif(1, 9, good(9), mt=4), "unassigned_media_type")
+    bad(udpnotif(1, 9, good(9), mt=15), "unassigned_media_type")
+    bad(udpnotif(1, 10, good(10), s=1, mt=5), "private_media_type")  # S 1, private type 5
+    whole(11, good(11), tags=((Dot1Q, 42),))
+    # Header Len 13, one octet of options
+    bad(udpnotif(1, 12, good(12), options=b"\x01"), "option_truncated")
+    # TLV Length 1, and Length 0
+    bad(udpnotif(1, 13, good(13), options=b"\x02\x01\x00\x00"), "option_length_too_small")
+    bad(udpnotif(1, 13, good(13), options=b"\x02\x00\x00\x00"), "option_length_too_small")
+    # TLV Length 8 in a 4-octet option area
+    bad(udpnotif(1, 14, good(14), options=b"\x02\x08\x00\x00"), "option_overrun")
+    # type 1 with Length 6 (§11.5)
+    bad(udpnotif(1, 15, good(15), options=b"\x01\x06\x00\x01\x00\x00"),
+        "segmentation_option_bad_length")
+    bad(udpnotif(1, 16, good(16), options=seg_option(0, True) + seg_option(0, True)),
+        "duplicate_segmentation_option")
     # Accepted: trailing octets after Message Length (§11.2), unknown option type 2 (removed
     # private-encoding option, skipped by Length, §11.5), segmentation option not first.
-    send(udpnotif(1, 17, good(17), trailing=b"\x00" * 7))
-    send(udpnotif(1, 18, good(18), options=b"\x02\x06JSON"))
+    whole(17, good(17), trailing=b"\x00" * 7)
+    whole(18, good(18), options=b"\x02\x06JSON")
     p = good(19)
     send(udpnotif(1, 19, p[:150], options=b"\x02\x04\x00\x00" + seg_option(0, False)))
+    ex.segment("stored")
     send(udpnotif(1, 19, p[150:], options=seg_option(1, True)), tags=((Dot1AD, 100), (Dot1Q, 42)))
+    ex.segment("complete")
+    ex.message(1, 19, 1, p)
     # Frames the dump skips: ARP (not IP), ICMP (not UDP), UDP to another port.
     cap.add(Ether(src=mac(n), dst="ff:ff:ff:ff:ff:ff") / ARP(psrc="192.0.2.1", pdst=DST4))
+    ex.skip("not_ip")
     cap.add(Ether(src=mac(n), dst=COLLECTOR_MAC) / IP(src="192.0.2.1", dst=DST4, id=900)
             / ICMP(type=8, id=1, seq=1) / Raw(b"ping"))
+    ex.skip("not_udp")
     cap.add(v4(n, sport, udpnotif(1, 20, good(20)), dport=9999, ip_id=next(ip_id)))
-    send(udpnotif(1, 21, good(21)))
+    ex.skip("other_port")
+    whole(21, good(21))
+
+    # Segment verdicts (PROTOCOL.md §2 steps 3-5), each between valid messages. Limits for
+    # this capture (dump-args.txt, and the receiver's options): at most 8 segments and
+    # 4096 octets per message.
+    ex.options = {"reassembly.max_segments": 8, "reassembly.max_message_bytes": 4096}
+
+    def seg(mid, payload, number, last, verdict, mt=1):
+        send(udpnotif(1, mid, payload, seg_option(number, last), mt=mt))
+        ex.segment(verdict)
+
+    p = good(22)
+    seg(22, p[:100], 0, False, "stored")
+    seg(22, p[100:], 1, True, "media_mismatch", mt=2)       # S/MT differ from segment 0
+    p = good(23)
+    k = len(p) // 3
+    seg(23, p[:k], 0, False, "stored")
+    seg(23, p[2 * k:], 2, True, "stored")
+    seg(23, p[k:2 * k], 1, True, "conflicting_last")        # a second, different last
+    p = good(24)
+    seg(24, p[:100], 1, True, "stored")
+    seg(24, p[100:], 2, False, "beyond_last")               # above the known last (1)
+    whole(25, good(25))
+    p = good(26)
+    seg(26, p[:120], 0, False, "stored")
+    seg(26, p[:120], 0, False, "duplicate")                 # same number again: ignored
+    seg(26, p[120:], 1, True, "complete")                   # message 26 is delivered once
+    ex.message(1, 26, 1, p)
+    seg(26, p[120:], 1, True, "late")                       # after completion: ignored
+    p = good(27)
+    seg(27, p[:50], 8, False, "too_many_segments")          # number 8: a 9th segment
+    big = sized(lambda pad: push_update(1042, 28, ev(28), ["eth0"], host="pe1" + pad), 4500)
+    seg(28, big[:2000], 0, False, "stored")
+    seg(28, big[2000:4000], 1, False, "stored")
+    seg(28, big[4000:], 2, True, "too_large")               # 4500 > 4096 octets
+    whole(29, good(29))
+    # A set that never completes: segment 1 never comes; 2.5 s of capture time later the
+    # reassembly timeout (2000 ms) has dropped it.
+    p = good(30)
+    seg(30, p[:100], 0, False, "stored")
+    ex.expired()
+    cap.t_us += 2_500_000
+    whole(31, good(31))
 
 
 def case_out_of_order(cap):
@@ -404,84 +541,125 @@ def cbor(obj):
 
 def case_malformed_payloads(cap):
     """Malformed payloads of each media type (JSON, XML, CBOR: one per decoder/transcoder
-    failure reason, some segmented) between valid push-updates of each media type, all from one
-    exporter whose JSON subscription-started comes first. Every valid push-update names one
-    interface `valid-<n>`; the pipeline test (tests/pipeline/malformed_corpus_test.cpp) checks
-    each reason's counter, that each valid one arrives once, and that every malformed payload
-    reaches the dead-letter topic octet for octet."""
+    failure reason a payload can cause under the default limits, some segmented) between valid
+    push-updates of each media type, all from one exporter whose JSON subscription-started
+    comes first. Every valid push-update names one interface `valid-<n>`; the receiver test
+    (tests/golden/corpus_recv_test.py) checks each reason's counter, that each valid one
+    arrives once and intact, and that every malformed payload reaches the dead-letter topic
+    octet for octet."""
+    ex = cap.expect
     ip_id = iter(range(1, 1000))
     mid = iter(range(1, 1000))
     sport = 41001
 
-    def send(payload, mt=1, split=None):
+    def send(payload, mt=1, split=None, error=None, json_value=None):
+        """error: the decoder/transcoder reason the payload must be refused with; None: valid
+        (json_value: the JSON the envelope's payload must equal when it is not the payload
+        itself)."""
         m = next(mid)
         if split is None:
             dgrams = [udpnotif(1, m, payload, mt=mt)]
+            ex.segment("whole")
         else:
             dgrams = segments(1, m, payload, [split, len(payload) - split], mt=mt)
+            ex.segment("stored")
+            ex.segment("complete")
         for d in dgrams:
             cap.add(v4(2, sport, d, ip_id=next(ip_id)))
+        if error is None:
+            ex.message(1, m, mt, payload, json_value)
+        else:
+            ex.undecodable_message(mt, payload, error)
 
     def json_valid(n):
         return push_update(1042, n + 1, ev(n), ["valid-%d" % n])
 
-    def xml_valid(n):
+    def xml_valid(n, interface="<name>valid-%d</name><enabled>true</enabled>"):
         return ('<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0">'
                 '<eventTime>2026-03-01T10:00:%02d.00Z</eventTime>'
                 '<push-update xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-push"><id>1042</id>'
                 '<datastore-contents>'
                 '<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces">'
-                '<interface><name>valid-%d</name><enabled>true</enabled></interface>'
+                '<interface>' + interface + '</interface>'
                 '</interfaces></datastore-contents></push-update></notification>'
-                % (n, n)).encode()
+                ) % ((n, n) if "%d" in interface else (n,))
 
-    def cbor_valid(n):
-        return cbor({"ietf-yp-notification:envelope": {
+    def xml_valid_json(n):
+        """What the receiver produces for xml_valid(n): the classic wrapper stripped, eventTime
+        moved to the metadata (PROTOCOL.md §11.23), RFC 7951 JSON (§3.4)."""
+        return {"ietf-yang-push:push-update": {
+            "id": 1042, "datastore-contents": {"ietf-interfaces:interfaces": {
+                "interface": [{"name": "valid-%d" % n, "enabled": True}]}}}}
+
+    def cbor_value(n):
+        return {"ietf-yp-notification:envelope": {
             "event-time": "2026-03-01T10:00:%02d.00Z" % n, "hostname": "pe2.example.net",
             "sequence-number": n + 1,
             "contents": {"ietf-yang-push:push-update": {
                 "id": 1042, "datastore-contents": {"ietf-interfaces:interfaces": {
-                    "interface": [{"name": "valid-%d" % n, "enabled": True}]}}}}}})
+                    "interface": [{"name": "valid-%d" % n, "enabled": True}]}}}}}}
+
+    def cbor_valid(n):
+        return cbor(cbor_value(n))
+
+    def cbor_push_update(item):
+        """{"ietf-yang-push:push-update": {"id": <item>}} with \p item given as CBOR octets."""
+        return (cbor_head(5, 1) + cbor("ietf-yang-push:push-update") + cbor_head(5, 1)
+                + cbor("id") + item)
 
     send(subscription_started(1042, ev(0)))
     send(json_valid(1))
     # JSON (MT 1), decode_error reasons
-    send(b'{"ietf-yp-notification:envelope":{"event-time":"2026-03-01T10:00:02.00Z",')  # invalid_json
+    send(b'{"ietf-yp-notification:envelope":{"event-time":"2026-03-01T10:00:02.00Z",',
+         error="invalid_json")
     send(json_valid(2), split=200)
-    send(b'[1,2,3]')                                                   # not_an_object
-    send(b'{}')                                                        # empty_object
-    send(b'{"no-module-prefix":{"id":1}}')                            # unknown_root
+    send(b'[1,2,3]', error="not_an_object")
+    send(b'{}', error="empty_object")
+    send(b'{"no-module-prefix":{"id":1}}', error="unknown_root")
     send(b'{"ietf-yp-notification:envelope":{"event-time":"2026-03-01T10:00:03.00Z",'
-         b'"hostname":"pe2.example.net"}}')                           # missing_notification
+         b'"hostname":"pe2.example.net"}}', error="missing_notification")
     send(b'{"ietf-yp-notification:envelope":{"event-time":7,"contents":'
-         b'{"ietf-yang-push:push-update":{"id":1042}}}}')             # bad_member_type
-    send(json_valid(3)[:-1] + b'}{}', split=100)                       # trailing_content
+         b'{"ietf-yang-push:push-update":{"id":1042}}}}', error="bad_member_type")
+    send(json_valid(3)[:-1] + b'}{}', split=100, error="trailing_content")
     send(json_valid(4))
     # XML (MT 2), xml_transcode_error reasons
-    send(xml_valid(5), mt=2)
-    send(xml_valid(6)[:-20], mt=2)                                     # malformed_xml
-    send(b'<thing xmlns="urn:example:not-loaded"><a>1</a></thing>', mt=2)  # unknown_namespace
-    send(b'<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"/>', mt=2)  # not_a_notification
-    send(xml_valid(7).replace(b"<enabled>true</enabled>", b"<enabled>maybe</enabled>"),
-         mt=2, split=150)                                              # invalid_content
-    send(xml_valid(8), mt=2, split=120)
+    send(xml_valid(5).encode(), mt=2, json_value=xml_valid_json(5))
+    send(xml_valid(6).encode()[:-20], mt=2, error="malformed_xml")
+    send(b'<thing xmlns="urn:example:not-loaded"><a>1</a></thing>', mt=2,
+         error="unknown_namespace")
+    send(b'<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"/>', mt=2,
+         error="not_a_notification")
+    # A bad value of a leaf the schema types (push-update id is uint32). A bad value inside
+    # datastore-contents (anydata) is not refused: libyang keeps it as opaque content.
+    send(xml_valid(7).replace("<id>1042</id>", "<id>not-a-number</id>").encode(), mt=2,
+         split=150, error="invalid_content")
+    # 130 nested elements: deeper than the transcoder's max_depth (128), refused before libyang
+    send(xml_valid(7, "<name>deep</name>" + "<x>" * 130 + "</x>" * 130).encode(), mt=2,
+         error="too_deep")
+    send(xml_valid(8).encode(), mt=2, split=120, json_value=xml_valid_json(8))
     # CBOR (MT 3), cbor_transcode_error reasons
-    send(cbor_valid(9), mt=3)
-    send(cbor_valid(10)[:40], mt=3)                                    # truncated
-    send(b'\xa1\x1c', mt=3)                                            # invalid_cbor (reserved AI 28)
-    send(cbor_valid(11) + b'\x00', mt=3, split=60)                     # trailing_data
-    send(b'\x83\x01\x02\x03', mt=3)                                    # not_a_map
-    send(b'\xa1\x19\x03\xe8\xa0', mt=3)                                # sid_keys (integer key 1000)
-    send(b'\xa1\x41a\x01', mt=3)                                       # bad_key (byte string key)
-    send(b'\xa1\x78\x1aietf-yang-push:push-update\xa1\x62id\xf7', mt=3)  # no_json_form (undefined)
-    send(cbor_valid(12), mt=3, split=70)
+    send(cbor_valid(9), mt=3, json_value=cbor_value(9))
+    send(cbor_valid(10)[:40], mt=3, error="truncated")
+    send(b'\xa1\x1c', mt=3, error="invalid_cbor")              # reserved AI 28
+    send(cbor_valid(11) + b'\x00', mt=3, split=60, error="trailing_data")
+    send(b'\x83\x01\x02\x03', mt=3, error="not_a_map")
+    send(b'\xa1\x19\x03\xe8\xa0', mt=3, error="sid_keys")     # integer key 1000
+    send(b'\xa1\x41a\x01', mt=3, error="bad_key")              # byte string key
+    send(cbor_push_update(b'\xf7'), mt=3, error="no_json_form")  # undefined
+    send(cbor_push_update(b'\xd8\x2c' + cbor("up")), mt=3, error="schema_needed")  # tag 44
+    send(cbor_push_update(b'\xc4' + cbor([1, "x"])), mt=3, error="bad_decimal")    # tag 4
+    send(cbor_push_update(b'\x62\xc3\x28'), mt=3, error="invalid_utf8")  # C3 28: no UTF-8
+    send(cbor_push_update(b'\x81' * 130 + b'\x00'), mt=3, split=20,
+         error="too_deep")                                       # 130 nested arrays > 128
+    send(cbor_valid(12), mt=3, split=70, json_value=cbor_value(12))
     send(json_valid(13))
 
 
 CASES = {
     "scapy-worked-example": (case_worked_example, []),
     "scapy-draft-a3": (case_draft_a3, []),
-    "scapy-malformed": (case_malformed, ["--port", str(DPORT)]),
+    "scapy-malformed": (case_malformed, ["--port", str(DPORT), "--max-segments", "8",
+                                         "--max-message-bytes", "4096"]),
     "scapy-out-of-order": (case_out_of_order, []),
     "scapy-never-completed": (case_never_completed, []),
     "scapy-ip-fragments": (case_ip_fragments, []),
@@ -489,6 +667,9 @@ CASES = {
     "scapy-duplicate": (case_duplicate, []),
     "scapy-malformed-payloads": (case_malformed_payloads, []),
 }
+
+# Cases whose expected-counters.json the receiver test reads (tests/golden/corpus_recv_test.py).
+COUNTED_CASES = ("scapy-malformed", "scapy-malformed-payloads")
 
 
 def main(argv=None):
@@ -510,6 +691,13 @@ def main(argv=None):
                 f.write(" ".join(dump_args) + "\n")
         elif os.path.exists(args_path):
             os.remove(args_path)
+        counters_path = os.path.join(d, "expected-counters.json")
+        if name in COUNTED_CASES:
+            with open(counters_path, "w") as f:
+                json.dump(cap.expect.as_json(cap), f, indent=1, sort_keys=True)
+                f.write("\n")
+        elif os.path.exists(counters_path):
+            os.remove(counters_path)
         with open(os.path.join(d, "made-by.txt"), "w") as f:
             f.write(f"python3 tools/pcap-cases/make_scapy_cases.py --only {name}\n"
                     f"# {build.__doc__.splitlines()[0]}\n")

@@ -41,6 +41,9 @@ stage_failed() {
 suite_targets() {
   local dir=$1
   shift
+  # Regenerate first when meson.build files changed since the last run: the introspection
+  # below reads the build directory's current view (a new test would be missing otherwise).
+  ninja -C "$dir" build.ninja >/dev/null || return 1
   python3 - "$dir" "$@" <<'PY'
 import json, os, subprocess, sys
 d, suites = sys.argv[1], set(sys.argv[2:])

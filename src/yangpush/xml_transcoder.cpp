@@ -389,6 +389,7 @@ struct xml_transcoder::impl {
     std::string value;                      ///< rewritten xpath / decoded envelope leaf text
     std::vector<ns_binding> xpath_bindings; ///< in scope at each xpath filter leaf
     std::vector<ns_binding> scope_bindings; ///< in scope at the notification element
+    simdjson::dom::parser json_check;       ///< checks the printed JSON (see run())
 
     // Per transcode().
     std::string* json = nullptr;
@@ -1233,6 +1234,18 @@ struct xml_transcoder::impl {
         case outer_form::bare: written = print(root); break;
         }
         if (!written) {
+            return visit_error;
+        }
+        // libyang 2.1 prints some opaque anydata content (elements without a namespace mixed
+        // with text, found by fuzz_decode_xml) as invalid JSON, e.g. `["text",,{...}]`. What
+        // we hand on must be JSON: check the text (the XML path allocates anyway; a DOM parse
+        // costs little next to libyang's) and refuse what libyang cannot represent.
+        const std::size_t n = json->size();
+        json->reserve(n + simdjson::SIMDJSON_PADDING);
+        simdjson::dom::element checked;
+        if (json_check.parse(json->data(), n, false).get(checked) != simdjson::SUCCESS) {
+            fail(xml_transcode_error::invalid_content,
+                 "libyang printed this content as invalid JSON (opaque anydata nodes)");
             return visit_error;
         }
         stats.xpath_prefixes_rewritten += n_rewritten;

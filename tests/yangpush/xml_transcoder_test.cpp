@@ -683,3 +683,27 @@ TEST(XmlTranscoder, RefusesPayloadsThatAreNotUtf8)
     const auto ok = t.transcode(started("/if:interfaces"), json);
     EXPECT_TRUE(ok.ok() || ok.error() != xml_transcode_error::malformed_xml);
 }
+
+TEST(XmlTranscoder, RefusesContentLibyangPrintsAsInvalidJson)
+{
+    // fuzz_decode_xml: an anydata child without a namespace whose list entries mix text and
+    // elements is kept by libyang 2.1 as opaque nodes and printed as `["text",,{...}]`.
+    // Corpus: fuzz_decode_xml/crash-opaque-text-printed-as-invalid-json.
+    xml_transcoder t(schema().native());
+    const auto push = [](std::string_view first_entry) {
+        return netconf(
+            R"(<push-update xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-push"><id>1042</id>)"
+            R"(<datastore-contents><interfaces xmlnzs="urn:ietf:params:xml:ns:yang:ietf-interfaces">)"
+            R"(<interface>)" + std::string(first_entry) +
+            R"(</interface><interface><name>eth1</name><enabled>false</enabled></interface>)"
+            R"(</interfaces></datastore-contents></push-update>)");
+    };
+    EXPECT_EQ(error_of(t, push("atistics>")), xml_transcode_error::invalid_content);
+    EXPECT_NE(t.last_error_detail().find("invalid JSON"), std::string_view::npos)
+        << t.last_error_detail();
+    // The same content with an element in the first entry prints as JSON and is kept.
+    std::string json;
+    const auto ok = t.transcode(push("<name>eth0</name>"), json);
+    ASSERT_TRUE(ok.ok()) << t.last_error_detail();
+    EXPECT_NE(json.find("eth0"), std::string::npos) << json;
+}

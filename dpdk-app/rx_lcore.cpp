@@ -171,6 +171,7 @@ int rx_lcore::run() noexcept
                 _loop.bytes += rte_pktmbuf_pkt_len(pkts[i]);
             }
             _path.process_burst(pkts.data(), n, wall, sink); // frees every mbuf
+            _port->flush(); // the burst's messages to the workers, one batch per worker
         }
         const std::uint64_t tsc = rte_rdtsc();
         if (got) {

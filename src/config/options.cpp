@@ -507,6 +507,10 @@ std::vector<row> make_rows()
     t.push_back(integer_row("workers.queue_capacity", FIELD(pipeline.worker_queue_capacity), 1,
                             std::int64_t{1} << 24,
                             "Messages the queue from one RX thread to one worker holds."));
+    t.push_back(integer_row("workers.handoff_batch", FIELD(pipeline.handoff_batch), 1, 1024,
+                            "Most messages (records, returned buffers) one queue operation "
+                            "hands over; a batch closes at the end of each receive burst, so "
+                            "it adds no latency. 1 = a queue operation per message."));
     t.push_back(integer_row("workers.queue_full_wait_us", FIELD(pipeline.queue_full_wait_us), 0,
                             10'000'000,
                             "How long an RX thread waits for room in a full worker queue before "

@@ -119,6 +119,11 @@ public:
     /// the buffer back to that thread's return queue.
     [[nodiscard]] std::uint32_t owner_id() const noexcept { return _owner_id; }
 
+    /// Link for whoever holds the buffer out of its pool (the pipeline hands buffers over in
+    /// linked batches, one queue operation per batch); the pool neither reads nor resets it.
+    [[nodiscard]] message_buffer* link() const noexcept { return _link; }
+    void set_link(message_buffer* next) noexcept { _link = next; }
+
 private:
     friend class buffer_pool;
     message_buffer() = default;
@@ -128,6 +133,7 @@ private:
     std::size_t _capacity = 0;
     buffer_pool* _owner = nullptr;
     message_buffer* _next_free = nullptr; // free-list link while in the pool
+    message_buffer* _link = nullptr;      // the holder's batch link while out of the pool
     std::uint32_t _owner_id = 0;
     std::uint8_t _class = 0;            // size class index in the owner pool
     bool _in_use = false;               // handed out (catches double release)

@@ -47,6 +47,13 @@ struct pipeline_config {
     std::uint32_t n_workers = 1;
     /// Capacity (messages) of the queue from one RX thread to one worker. >= 1.
     std::size_t worker_queue_capacity = 4096;
+    /// Most items handed over in one queue operation, 1..1024: an RX thread queues the
+    /// messages of a receive burst for one worker as one batch (closed at the end of the
+    /// burst, or when it holds this many, or worker_queue_capacity if smaller), a worker its
+    /// records for its producer (closed after each inbound batch), and the buffers and record
+    /// slots go back the same way. A batch never waits for more traffic, so this adds no
+    /// latency at low load; 1 = one queue operation per message (measured: bench/README.md).
+    std::uint32_t handoff_batch = 32;
     /// How long an RX thread waits for room in a full worker queue before it drops the message
     /// (counted rx_stats::sink_refused and pipeline queue_drops), microseconds. 0 = drop at once.
     std::uint32_t queue_full_wait_us = 1000;

@@ -1,7 +1,10 @@
 // The pipeline's threads and queues (see pipeline.hpp for the picture). Which library does
-// what: oneTBB concurrent_bounded_queue for every queue (RX -> worker, buffer returns,
-// worker -> producer records, free record slots): bounded, FIFO per pushing thread, try_push /
-// try_pop only, so no thread ever blocks inside a queue; waits are bounded loops here.
+// what: oneTBB concurrent_queue for every queue (RX -> worker, buffer returns, worker ->
+// producer records, free record slots), FIFO per pushing thread, try_pop only, so no thread
+// ever blocks inside a queue; waits are bounded loops here. Each queue item is a batch of up to
+// pipeline_config::handoff_batch buffers or slots linked through their own link field (one
+// queue operation per batch, not per message); chain_queue counts the items for the bound of
+// an RX -> worker queue and for the gauges.
 // Counters have one writer (their thread) and are copied into a snapshot under a mutex at most
 // once per millisecond (publish()); readers take the snapshots.
 #include "pipeline/pipeline.hpp"
@@ -57,10 +60,99 @@ template <typename T> using queue_allocator = std::allocator<T>;
 template <typename T> using queue_allocator = tbb::cache_aligned_allocator<T>;
 #endif
 
-/// The library queue of every hand-off in this file (bounded; try_push / try_pop only).
-template <typename T> using bounded_queue = tbb::concurrent_bounded_queue<T, queue_allocator<T>>;
+/// Batch links of a message buffer (what chain<> and chain_queue<> use; record_slot has its
+/// own pair below).
+inline input::message_buffer* next_of(const input::message_buffer* m) noexcept
+{
+    return m->link();
+}
+inline void set_next(input::message_buffer* m, input::message_buffer* next) noexcept
+{
+    m->set_link(next);
+}
 
-using buffer_queue = bounded_queue<input::message_buffer*>;
+/// A run of items linked through their batch link, built by one thread: what one queue
+/// operation hands over.
+template <typename T> struct chain {
+    T* head = nullptr;
+    T* tail = nullptr;
+    std::uint32_t n = 0;
+
+    void append(T* x) noexcept
+    {
+        set_next(x, nullptr);
+        if (tail != nullptr) {
+            set_next(tail, x);
+        } else {
+            head = x;
+        }
+        tail = x;
+        ++n;
+    }
+    [[nodiscard]] bool empty() const noexcept { return n == 0; }
+};
+
+/// One queue item: the first of n items linked through their batch links.
+template <typename T> struct batch {
+    T* head = nullptr;
+    std::uint32_t n = 0;
+};
+
+/// The queue of every hand-off in this file: oneTBB's concurrent_queue of batches, and the
+/// number of items in them (a relaxed counter: the gauges, and the bound of a bounded queue).
+/// A bounded queue (set_capacity(> 0)) must have one pushing thread: its check and its add
+/// are two steps, and only the consumers lower the count meanwhile, so the bound holds.
+/// The queues without a capacity hold at most what exists (a pool's buffers, a worker's
+/// slots). try_push / try_pop never block. The pages of the queue come from the allocator in
+/// steady state (one per 16 batches), as oneTBB's queues do.
+template <typename T> class chain_queue {
+  public:
+    void set_capacity(std::size_t items) noexcept { _capacity = items; }
+    /// Queues the \p n items from \p head; false (nothing queued) when the bound would be
+    /// passed. Thread: the one pusher of a bounded queue, any of an unbounded one.
+    bool try_push(T* head, std::uint32_t n) noexcept
+    {
+        if (_capacity != 0 && _items.load(std::memory_order_relaxed) + n > _capacity) {
+            return false;
+        }
+        _items.fetch_add(n, std::memory_order_relaxed);
+        _q.push(batch<T>{head, n});
+        return true;
+    }
+    bool try_push(const chain<T>& c) noexcept { return try_push(c.head, c.n); }
+    bool try_pop(batch<T>& b) noexcept
+    {
+        if (!_q.try_pop(b)) {
+            return false;
+        }
+        _items.fetch_sub(b.n, std::memory_order_relaxed);
+        return true;
+    }
+    [[nodiscard]] bool empty() const noexcept { return _q.empty(); }
+    /// Items in the queued batches (a gauge: a snapshot). Thread: any.
+    [[nodiscard]] std::uint64_t items() const noexcept
+    {
+        return _items.load(std::memory_order_relaxed);
+    }
+
+  private:
+    tbb::concurrent_queue<batch<T>, queue_allocator<batch<T>>> _q;
+    std::atomic<std::size_t> _items{0};
+    std::size_t _capacity = 0;
+};
+
+/// Calls \p f on each of the b.n items of \p b; \p f may relink the item it is given.
+template <typename T, typename F> void for_each_in(const batch<T>& b, F&& f) noexcept
+{
+    T* x = b.head;
+    for (std::uint32_t i = 0; i < b.n && x != nullptr; ++i) {
+        T* next = next_of(x);
+        f(x);
+        x = next;
+    }
+}
+
+using buffer_queue = chain_queue<input::message_buffer>;
 
 /// A slot's value or key whose capacity grew past this is given back to the allocator when its
 /// worker next takes the slot (see pipeline_config::record_slots).
@@ -107,6 +199,9 @@ class idle_signal {
     std::atomic<bool> _sleeping{false};
 };
 
+struct record_slot;
+using slot_queue = chain_queue<record_slot>;
+
 /// One record copied out of a stage (its views die at the next process()). Owned by one worker
 /// for ever; lent to a producer thread between the push into the producer's queue and the
 /// return into `home`. Strings keep their capacity between records (no allocation in steady
@@ -123,7 +218,9 @@ struct record_slot {
     std::size_t n_headers = 0;
     /// input::message_meta::arrival_ns of the message the record came from (0: unknown)
     std::uint64_t arrival_ns = 0;
-    bounded_queue<record_slot*>* home = nullptr; ///< the owning worker's free-slot queue
+    slot_queue* home = nullptr; ///< the owning worker's free-slot queue
+    /// Batch link: the next slot of a batch to the producer, back, or of the worker's free list.
+    record_slot* link = nullptr;
 
     /// Copies \p r in (a value or key above slot_keep_bytes from an earlier record is freed
     /// first). @return false when memory ran out; the slot then holds nothing useful.
@@ -157,7 +254,14 @@ struct record_slot {
     }
 };
 
-using slot_queue = bounded_queue<record_slot*>;
+inline record_slot* next_of(const record_slot* s) noexcept
+{
+    return s->link;
+}
+inline void set_next(record_slot* s, record_slot* next) noexcept
+{
+    s->link = next;
+}
 
 /// A counter with one writer (its thread) and any reader.
 struct live_counter {
@@ -207,13 +311,6 @@ int cpu_at(const std::vector<int>& cpus, std::size_t i) noexcept
 /// end); stats() and per_thread_stats() read the snapshots.
 constexpr std::uint64_t publish_interval_ns = 1'000'000;
 
-template <class Queue>
-std::uint64_t queue_depth(const Queue& q) noexcept
-{
-    const auto n = q.size(); // negative while consumers wait on an empty queue
-    return n > 0 ? static_cast<std::uint64_t>(n) : 0;
-}
-
 } // namespace
 
 std::vector<std::string> validate(const pipeline_config& cfg)
@@ -230,6 +327,9 @@ std::vector<std::string> validate(const pipeline_config& cfg)
     }
     if (cfg.worker_queue_capacity < 1) {
         problems.emplace_back("worker queue capacity must be >= 1");
+    }
+    if (cfg.handoff_batch < 1 || cfg.handoff_batch > 1024) {
+        problems.emplace_back("hand-off batch must be 1..1024");
     }
     if (cfg.n_producers < 1 || cfg.n_producers > 256) {
         problems.emplace_back("producer threads must be 1..256");
@@ -280,7 +380,10 @@ struct pipeline::shared {
 /// running; the control thread before start() and after the join / close().
 struct pipeline::rx_unit {
     rx_unit(const pipeline_config& cfg, std::uint32_t index, bool dtls_unit = false)
-        : id(index), wait_ns(std::uint64_t{cfg.queue_full_wait_us} * 1000)
+        : id(index), wait_ns(std::uint64_t{cfg.queue_full_wait_us} * 1000),
+          batch_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+              cfg.handoff_batch, cfg.worker_queue_capacity))),
+          pending(cfg.n_workers)
     {
         if (dtls_unit) {
             // The DTLS listener's own socket (no SO_REUSEPORT: one thread owns its sessions).
@@ -299,7 +402,6 @@ struct pipeline::rx_unit {
         } else {
             own_pool.emplace(cfg.rx.pool, index);
         }
-        returns.set_capacity(static_cast<std::ptrdiff_t>(pool().n_buffers()));
     }
 
     static input::udp_socket_config socket_config(const pipeline_config& cfg)
@@ -329,6 +431,15 @@ struct pipeline::rx_unit {
     buffer_queue returns; ///< buffers the workers are done with, back to pool()
     std::uint32_t id = 0;
     std::uint64_t wait_ns = 0;                       ///< queue_full_wait_us in ns
+    /// Messages per hand-off batch: handoff_batch, or worker_queue_capacity if smaller (a full
+    /// batch fits an empty queue).
+    std::uint32_t batch_limit = 1;
+    /// [w]: messages routed to worker w since its last hand-off (flush_handoffs() at the end
+    /// of each burst).
+    std::vector<chain<input::message_buffer>> pending;
+    /// Messages of earlier route() calls (accepted then) dropped with a refused batch: part
+    /// of rx_stats::sink_refused (route() refuses its own message itself).
+    std::uint64_t refused_earlier = 0;
     const std::unique_ptr<buffer_queue>* queues = nullptr; ///< [w]: this unit -> worker w
     const std::unique_ptr<idle_signal>* worker_signals = nullptr; ///< [w]: wakes worker w
     /// Socket RX threads wake a worker once per receive burst (flush_wakeups() from the loop's
@@ -385,31 +496,63 @@ struct pipeline::rx_unit {
         }
     }
 
-    /// Pushes \p m to worker hash(exporter address) % n_workers; a full queue is retried for
-    /// wait_ns (taking returned buffers back meanwhile), then refused and counted. The caller
-    /// releases a refused buffer. Thread: the owner of this unit.
+    /// Adds \p m to the batch for worker hash(exporter address) % n_workers, and hands the
+    /// batch over once it holds batch_limit messages (hand_off()). @return false when that
+    /// hand-off was refused: the caller releases \p m (and counts it refused); the batch's
+    /// other buffers are released and counted here. Thread: the owner of this unit.
     bool route(input::message_buffer* m) noexcept
     {
         const auto w = static_cast<std::uint32_t>(net::hash(m->meta.exporter.addr) % n_workers);
+        chain<input::message_buffer>& c = pending[w];
+        c.append(m);
+        return c.n < batch_limit || hand_off(w, m);
+    }
+
+    /// Hands pending[w] to worker w's queue; a full queue is retried for wait_ns (taking
+    /// returned buffers back meanwhile), then the whole batch is dropped, counted
+    /// (queue_full_drops), and its buffers but \p keep (the caller's) released.
+    /// Thread: the owner of this unit.
+    bool hand_off(std::uint32_t w, const input::message_buffer* keep) noexcept
+    {
+        chain<input::message_buffer>& c = pending[w];
         buffer_queue& q = *queues[w];
-        if (q.try_push(m)) {
+        bool ok = q.try_push(c);
+        if (!ok) {
+            ++queue_full_waits;
+            if (wait_ns > 0) {
+                const std::uint64_t deadline = input::monotonic_ns() + wait_ns;
+                do {
+                    drain_returns(); // the worker may be waiting on nothing but us
+                    std::this_thread::yield();
+                    ok = q.try_push(c);
+                } while (!ok && input::monotonic_ns() < deadline);
+            }
+        }
+        if (ok) {
+            c = {};
             wake(w);
             return true;
         }
-        ++queue_full_waits;
-        if (wait_ns > 0) {
-            const std::uint64_t deadline = input::monotonic_ns() + wait_ns;
-            do {
-                drain_returns(); // the worker may be waiting on nothing but us
-                std::this_thread::yield();
-                if (q.try_push(m)) {
-                    wake(w);
-                    return true;
-                }
-            } while (input::monotonic_ns() < deadline);
-        }
-        ++queue_full_drops;
+        queue_full_drops += c.n;
+        for_each_in(batch<input::message_buffer>{c.head, c.n},
+                    [this, keep](input::message_buffer* b) noexcept {
+                        if (b != keep) {
+                            ++refused_earlier;
+                            release(b);
+                        }
+                    });
+        c = {};
         return false;
+    }
+
+    /// Hands every pending batch over (the end of a receive burst). Thread: the owner.
+    void flush_handoffs() noexcept
+    {
+        for (std::uint32_t w = 0; w < n_workers; ++w) {
+            if (!pending[w].empty()) {
+                (void)hand_off(w, nullptr);
+            }
+        }
     }
 
     /// Copies the thread's counters into `published` for stats(), at most once per
@@ -444,10 +587,11 @@ struct pipeline::rx_unit {
             s.gaps = external.gaps;
             s.socket = external.source;
         }
+        s.path.sink_refused += refused_earlier;
         s.pool = pool().stats();
         s.queue_full_drops = queue_full_drops;
         s.queue_full_waits = queue_full_waits;
-        s.returns_queued = queue_depth(returns);
+        s.returns_queued = returns.items();
         const std::lock_guard lock(published_mutex);
         published = s;
     }
@@ -459,9 +603,9 @@ struct pipeline::rx_unit {
     /// Gives every returned buffer back to the pool. Thread: the owner of the pool.
     void drain_returns() noexcept
     {
-        input::message_buffer* m = nullptr;
-        while (returns.try_pop(m)) {
-            release(m);
+        batch<input::message_buffer> b;
+        while (returns.try_pop(b)) {
+            for_each_in(b, [this](input::message_buffer* m) noexcept { release(m); });
         }
     }
 };
@@ -510,8 +654,14 @@ void pipeline::rx_port::release(input::message_buffer* m) noexcept
     _unit->release(m);
 }
 
+void pipeline::rx_port::flush() noexcept
+{
+    _unit->flush_handoffs();
+}
+
 void pipeline::rx_port::housekeeping(const external_rx_counters& c) noexcept
 {
+    _unit->flush_handoffs();
     _unit->external = c;
     _unit->drain_returns();
     _unit->publish(false);
@@ -519,6 +669,7 @@ void pipeline::rx_port::housekeeping(const external_rx_counters& c) noexcept
 
 void pipeline::rx_port::close(const external_rx_counters& c) noexcept
 {
+    _unit->flush_handoffs();
     _unit->external = c;
     _unit->drain_returns();
     _unit->publish(true);
@@ -541,9 +692,8 @@ struct pipeline::worker_unit final : worker::record_sink {
     worker_unit(const pipeline_config& cfg, const key::schema_context& schema, std::uint32_t index)
         : stage(cfg.worker, schema), slots(std::make_unique<record_slot[]>(cfg.record_slots)),
           slot_wait_ns(std::uint64_t{cfg.record_wait_us} * 1000), n_slots(cfg.record_slots),
-          id(index)
+          batch_limit(cfg.handoff_batch), id(index)
     {
-        free_slots.set_capacity(static_cast<std::ptrdiff_t>(cfg.record_slots));
         unused.reserve(cfg.record_slots);
         for (std::size_t i = cfg.record_slots; i > 0; --i) {
             slots[i - 1].home = &free_slots;
@@ -551,39 +701,59 @@ struct pipeline::worker_unit final : worker::record_sink {
         }
     }
 
-    /// A free slot, or nullptr: one that came back from the producer first, a never used one
-    /// only when none has. A slot keeps the string capacity of the largest record it held, so
-    /// handing out returned slots first keeps the slots that ever held a record to the most
-    /// that were out at once (slots_used), instead of cycling through all record_slots of them
-    /// and growing each (docs/reliability.md, "Soak"). Thread: the worker.
+    /// A free slot, or nullptr: one that came back from the producer first (the local free
+    /// list, refilled with a whole returned batch), a never used one only when none has. A slot
+    /// keeps the string capacity of the largest record it held, so handing out returned slots
+    /// first keeps the slots that ever held a record to the most that were out at once
+    /// (slots_used), instead of cycling through all record_slots of them and growing each
+    /// (docs/reliability.md, "Soak"). Thread: the worker.
     record_slot* take_slot() noexcept
     {
-        record_slot* slot = nullptr;
-        if (free_slots.try_pop(slot)) {
+        if (free_top == nullptr) {
+            batch<record_slot> b;
+            if (free_slots.try_pop(b)) {
+                free_top = b.head; // the batch's links end in nullptr (chain::append)
+                free_local = b.n;
+            }
+        }
+        if (free_top != nullptr) {
+            record_slot* slot = free_top;
+            free_top = slot->link;
+            --free_local;
             return slot;
         }
         if (unused.empty()) {
             return nullptr;
         }
-        slot = unused.back();
+        record_slot* slot = unused.back();
         unused.pop_back();
         ++slots_used;
         return slot;
     }
+    /// Puts \p slot back on the local free list (a record that was not queued).
+    void put_back(record_slot* slot) noexcept
+    {
+        slot->link = free_top;
+        free_top = slot;
+        ++free_local;
+    }
 
-    /// Copies \p r into a free slot and queues it to this worker's producer; without a free
-    /// slot, waits up to slot_wait_ns (yielding, serving nothing else), then drops it, counted.
-    /// Thread: the worker.
+    /// Copies \p r into a free slot and adds it to the batch for this worker's producer
+    /// (handed over at batch_limit records and after each inbound batch: flush_records());
+    /// without a free slot, hands the batch over and waits up to slot_wait_ns (yielding,
+    /// serving nothing else), then drops the record, counted. Thread: the worker.
     void on_record(const worker::record& r) noexcept override
     {
         record_slot* slot = take_slot();
         if (slot == nullptr) {
             ++record_waits;
+            flush_records(); // the producer cannot return what it never got
             if (slot_wait_ns > 0) {
                 const std::uint64_t deadline = input::monotonic_ns() + slot_wait_ns;
                 do {
                     std::this_thread::yield();
-                    if (free_slots.try_pop(slot)) {
+                    slot = take_slot();
+                    if (slot != nullptr) {
                         break;
                     }
                     publish(false); // a long wait shows in the metrics while it lasts
@@ -596,17 +766,25 @@ struct pipeline::worker_unit final : worker::record_sink {
         }
         if (!slot->assign(r)) {
             ++record_copy_failed;
-            (void)free_slots.try_push(slot); // it came from there: room for it
+            put_back(slot);
             return;
         }
         slot->arrival_ns = current_arrival_ns;
-        // Cannot fail: the producer's queue holds every slot of every worker it serves. Were
-        // it to, the record is dropped and counted, and the slot kept.
-        if (!to_producer->try_push(slot)) {
-            ++record_slots_exhausted;
-            (void)free_slots.try_push(slot);
+        outgoing.append(slot);
+        if (outgoing.n >= batch_limit) {
+            flush_records();
+        }
+    }
+
+    /// Hands the records batched so far to the producer (its queue has no bound: it holds at
+    /// most the slots of its workers) and wakes it. Thread: the worker.
+    void flush_records() noexcept
+    {
+        if (outgoing.empty()) {
             return;
         }
+        (void)to_producer->try_push(outgoing);
+        outgoing = {};
         if (wake_on_handoff) {
             producer_signal->notify();
         }
@@ -615,8 +793,13 @@ struct pipeline::worker_unit final : worker::record_sink {
     worker::stage stage;
     std::unique_ptr<record_slot[]> slots; ///< fixed: the queues hold pointers into it
     slot_queue free_slots;                ///< slots back from the producer, ready for reuse
+    record_slot* free_top = nullptr;      ///< returned slots taken from free_slots (worker only)
+    std::size_t free_local = 0;           ///< slots in that list
+    chain<record_slot> outgoing;          ///< records for the producer, not handed over yet
     std::vector<record_slot*> unused;     ///< slots that never held a record (worker only)
     std::uint64_t slots_used = 0;         ///< slots taken from `unused` so far
+    /// [rx]: buffers done with, for RX unit rx's return queue (flush_returns()).
+    std::vector<chain<input::message_buffer>> returning;
     slot_queue* to_producer = nullptr;    ///< queue of producer id % n_producers
     idle_signal* producer_signal = nullptr; ///< wakes that producer
     idle_signal* signal = nullptr;          ///< this worker's (RX threads wake it)
@@ -624,6 +807,7 @@ struct pipeline::worker_unit final : worker::record_sink {
     std::uint64_t slot_wait_ns = 0;
     std::uint64_t current_arrival_ns = 0; ///< arrival_ns of the message being processed
     std::size_t n_slots = 0;
+    std::uint32_t batch_limit = 1; ///< pipeline_config::handoff_batch
     std::uint32_t id = 0;
     std::vector<buffer_queue*> inbound; ///< one per RX thread
     std::thread thread;
@@ -657,13 +841,13 @@ struct pipeline::worker_unit final : worker::record_sink {
         s.subscriptions = stage.table().stats();
         s.sequences = stage.table().sequences();
         for (const buffer_queue* q : inbound) {
-            s.queued += queue_depth(*q);
+            s.queued += q->items();
         }
         s.return_failed = return_failed;
         s.record_slots_exhausted = record_slots_exhausted;
         s.record_waits = record_waits;
         s.record_copy_failed = record_copy_failed;
-        const std::uint64_t free = queue_depth(free_slots) + unused.size();
+        const std::uint64_t free = free_slots.items() + free_local + unused.size();
         s.slots_in_use = n_slots > free ? n_slots - free : 0;
         s.slots_used = slots_used;
         const std::lock_guard lock(published_mutex);
@@ -743,7 +927,7 @@ struct pipeline::producer_unit {
             s.kafka = producer->stats();
         }
         s.records = records_taken;
-        s.queued = queue_depth(records);
+        s.queued = records.items();
         s.null_records = null_records;
         s.null_bytes = null_bytes;
         s.latency = latency;
@@ -787,7 +971,7 @@ pipeline::pipeline(const pipeline_config& cfg) : _cfg(cfg), _shared(std::make_un
     _shared->queues.reserve(n_units * _cfg.n_workers);
     for (std::size_t i = 0; i < n_units * _cfg.n_workers; ++i) {
         auto q = std::make_unique<buffer_queue>();
-        q->set_capacity(static_cast<std::ptrdiff_t>(_cfg.worker_queue_capacity));
+        q->set_capacity(_cfg.worker_queue_capacity); // one pusher: RX unit rx
         _shared->queues.push_back(std::move(q));
     }
     for (auto& r : _rx) {
@@ -817,21 +1001,17 @@ pipeline::pipeline(const pipeline_config& cfg) : _cfg(cfg), _shared(std::make_un
     } else {
         _bootstrap = _cfg.kafka.brokers; // a real cluster, or "null" (the null sink)
     }
-    // Producer p serves workers p, p + P, ...; its queue holds all their slots, so a worker's
-    // push never finds it full.
+    // Producer p serves workers p, p + P, ...; its queue has no bound of its own: it holds
+    // at most their slots.
     for (std::uint32_t p = 0; p < _cfg.n_producers; ++p) {
-        auto unit = std::make_unique<producer_unit>(_cfg, _shared->cluster.get(), p);
-        const std::size_t n_workers_served =
-            (_cfg.n_workers - p + _cfg.n_producers - 1) / _cfg.n_producers;
-        unit->records.set_capacity(
-            static_cast<std::ptrdiff_t>(n_workers_served * _cfg.record_slots));
-        _producers.push_back(std::move(unit));
+        _producers.push_back(std::make_unique<producer_unit>(_cfg, _shared->cluster.get(), p));
     }
     for (std::uint32_t w = 0; w < _cfg.n_workers; ++w) {
         auto unit = std::make_unique<worker_unit>(_cfg, *_shared->schema, w);
         for (std::size_t r = 0; r < n_units; ++r) {
             unit->inbound.push_back(_shared->queues[r * _cfg.n_workers + w].get());
         }
+        unit->returning.resize(n_units);
         unit->to_producer = &_producers[w % _cfg.n_producers]->records;
         unit->producer_signal = &_producers[w % _cfg.n_producers]->signal;
         unit->signal = _shared->worker_signals[w].get();
@@ -924,6 +1104,7 @@ void pipeline::run_rx(rx_unit& rx) noexcept
     auto sink = [&rx](input::message_buffer* m) noexcept { return rx.route(m); };
     // once per poll (a burst, or an idle receive timeout); counters copied once per ms
     auto housekeeping = [&rx](input::rx_path& /*path*/) noexcept {
+        rx.flush_handoffs();
         rx.flush_wakeups();
         rx.drain_returns();
         rx.publish(false);
@@ -932,6 +1113,8 @@ void pipeline::run_rx(rx_unit& rx) noexcept
     loop.cpu = cpu_at(_cfg.rx_cpus, rx.id);
     loop.name = "udpn-rx" + std::to_string(rx.id); // start-up of the thread, not per message
     rx.loop_stats = input::run_rx_loop(*rx.source, *rx.path, sink, _rx_stop, loop, housekeeping);
+    rx.flush_handoffs(); // the workers still run (stop() joins RX first)
+    rx.flush_wakeups();
     rx.path->finish(); // incomplete messages: counted as expired
     rx.drain_returns();
     rx.publish(true);
@@ -974,6 +1157,7 @@ void pipeline::run_dtls(rx_unit& rx) noexcept
             }
             now = input::monotonic_ns();
         }
+        rx.flush_handoffs();
         rx.flush_wakeups();
         rx.drain_returns();
         rx.publish(false);
@@ -985,6 +1169,8 @@ void pipeline::run_dtls(rx_unit& rx) noexcept
         }
     }
     rx.dtls->close_all(); // close_notify to every exporter
+    rx.flush_handoffs();
+    rx.flush_wakeups();
     rx.path->finish();
     rx.drain_returns();
     rx.publish(true);
@@ -999,7 +1185,7 @@ void pipeline::run_worker(worker_unit& w) noexcept
     const std::string name = "udpn-wk" + std::to_string(w.id);
     (void)input::name_current_thread(name.c_str());
 
-    auto handle = [this, &w](input::message_buffer* m) noexcept {
+    auto handle = [&w](input::message_buffer* m) noexcept {
         worker::message msg;
         const byte_span p = m->payload();
         msg.payload = std::string_view(reinterpret_cast<const char*>(p.data()), p.size());
@@ -1011,19 +1197,31 @@ void pipeline::run_worker(worker_unit& w) noexcept
         msg.s_flag = m->meta.s_flag;
         msg.collection_time_ns = static_cast<std::int64_t>(m->meta.collection_wall_ns);
         w.current_arrival_ns = m->meta.arrival_ns;
-        (void)w.stage.process(msg, w); // the record (if any) is copied into a slot
-        if (!_rx[m->owner_id()]->returns.try_push(m)) {
-            ++w.return_failed; // cannot happen: the return queue holds the whole pool
+        (void)w.stage.process(msg, w); // the record (if any) goes into a slot of the batch
+        w.returning[m->owner_id()].append(m);
+    };
+    // The buffers of the last inbound batch back to their RX units, one push per unit.
+    auto flush_returns = [this, &w]() noexcept {
+        for (std::size_t r = 0; r < w.returning.size(); ++r) {
+            chain<input::message_buffer>& c = w.returning[r];
+            if (!c.empty()) {
+                if (!_rx[r]->returns.try_push(c)) {
+                    w.return_failed += c.n; // cannot happen: the return queue has no bound
+                }
+                c = {};
+            }
         }
     };
-    // one pass over the inbound queues; @return messages handled
-    auto pass = [&w, &handle]() noexcept {
+    // one pass over the inbound queues (up to 64 messages from each); @return messages handled
+    auto pass = [&w, &handle, &flush_returns]() noexcept {
         std::size_t n = 0;
         for (buffer_queue* q : w.inbound) {
-            input::message_buffer* m = nullptr;
-            for (int burst = 0; burst < 64 && q->try_pop(m); ++burst) {
-                handle(m);
-                ++n;
+            batch<input::message_buffer> b;
+            for (std::size_t taken = 0; taken < 64 && q->try_pop(b); taken += b.n) {
+                for_each_in(b, handle);
+                n += b.n;
+                w.flush_records(); // one hand-off per inbound batch, never held for more
+                flush_returns();
             }
         }
         return n;
@@ -1055,12 +1253,13 @@ void pipeline::run_worker(worker_unit& w) noexcept
     }
     std::uint64_t left = 0;
     for (buffer_queue* q : w.inbound) {
-        input::message_buffer* m = nullptr;
-        while (q->try_pop(m)) {
-            ++left;
-            if (!_rx[m->owner_id()]->returns.try_push(m)) {
-                ++w.return_failed;
-            }
+        batch<input::message_buffer> b;
+        while (q->try_pop(b)) {
+            left += b.n;
+            for_each_in(b, [&w](input::message_buffer* m) noexcept {
+                w.returning[m->owner_id()].append(m);
+            });
+            flush_returns();
         }
     }
     w.drained.set(drained);
@@ -1081,7 +1280,7 @@ void pipeline::run_producer(producer_unit& p) noexcept
     (void)input::name_current_thread(name.c_str());
 
     kafka::producer* const producer = p.producer.get();
-    std::array<record_slot*, producer_burst> burst{};
+    std::array<batch<record_slot>, producer_burst> burst{};
     for (;;) {
         // Read before the queue: once it is set, the workers are joined and nothing more
         // arrives, so an empty queue after it means done.
@@ -1089,16 +1288,20 @@ void pipeline::run_producer(producer_unit& p) noexcept
         if (_gate != nullptr) {
             _gate(_gate_context, p.id);
         }
+        // Batches until producer_burst records (each batch holds at least one).
+        std::size_t n_batches = 0;
         std::size_t n = 0;
-        while (n < burst.size() && p.records.try_pop(burst[n])) {
-            ++n;
+        while (n < producer_burst && p.records.try_pop(burst[n_batches])) {
+            n += burst[n_batches].n;
+            ++n_batches;
         }
-        for (std::size_t i = 0; i < n; ++i) {
-            record_slot* slot = burst[i];
-            p.handle(*slot);
-            // Cannot fail: the free queue holds all of its worker's slots. (A lost slot would
-            // show as slots_in_use staying above 0.)
-            (void)slot->home->try_push(slot);
+        for (std::size_t i = 0; i < n_batches; ++i) {
+            const batch<record_slot>& b = burst[i];
+            for_each_in(b, [&p](record_slot* slot) noexcept { p.handle(*slot); });
+            // The batch goes back whole, links kept (all its slots are of one worker). Cannot
+            // fail: the free queue has no bound. (A lost slot would show as slots_in_use
+            // staying above 0.)
+            (void)b.head->home->try_push(b.head, b.n);
         }
         p.records_taken += n;
         if (producer != nullptr) {

@@ -2,10 +2,10 @@
 /// The receiver pipeline of kernel sockets (DESIGN.md §2):
 ///
 ///     RX thread i (udp_socket + recvmmsg_source + rx_path, run_rx_loop)
-///       -> queue[i -> w] (oneTBB concurrent_bounded_queue of message buffers)
+///       -> queue[i -> w] (oneTBB concurrent_queue of batches of message buffers, bounded)
 ///     worker thread w (worker::stage: decode, subscriptions, topic + key, envelope)
 ///       -> copies each record into one of its record slots
-///       -> queue[p] of producer p = w % P (concurrent_bounded_queue of slots)
+///       -> queue[p] of producer p = w % P (concurrent_queue of batches of slots)
 ///     producer thread p (kafka::producer: produce() in bursts, poll(0) after a burst, poll(1)
 ///       when idle; or the null sink: count and drop) -> the slot back to worker w's free queue
 ///
@@ -16,17 +16,26 @@
 /// return queue per RX thread, drained in run_rx_loop's housekeeping hook; record slots go back
 /// to their worker through one free-slot queue per worker. Nobody frees another thread's memory.
 ///
+/// Every hand-off moves a batch (pipeline_config::handoff_batch): one queue operation per
+/// batch of buffers or slots linked through their own link field, not one per message (the
+/// queues were the worker's largest cost after the stage itself: bench/README.md). An RX
+/// thread closes its batches at the end of each receive burst, a worker hands its records and
+/// the spent buffers over after each inbound batch, a producer returns each batch of slots
+/// whole; nothing waits for a batch to fill, so batching adds no latency at low load.
+///
 /// Bounds and backpressure (nothing grows, every drop is counted):
-/// - a full worker queue is retried for queue_full_wait_us, then the message is dropped
-///   (queue_full_drops; the buffer goes back to its pool);
+/// - a full worker queue (worker_queue_capacity messages) is retried for queue_full_wait_us,
+///   then the batch is dropped (queue_full_drops counts its messages; the buffers go back to
+///   their pool);
 /// - a worker owns record_slots slots; with every slot out it waits up to record_wait_us
 ///   (record_waits), then drops the record (record_slots_exhausted);
-/// - queue[p] holds at most the slots of its workers, so a push into it never fails;
+/// - queue[p], the free-slot and the buffer return queues hold at most what exists (the slots
+///   of the workers, the buffers of a pool), so a push into them never fails;
 /// - librdkafka's own queue is bounded by kafka_config (queue.buffering.max.*), full-queue
 ///   drops counted in producer_stats::dropped.
 /// Steady state allocates nothing in this code: slots keep their string capacity (see
 /// pipeline_config::record_slots for the memory bound). The oneTBB queues allocate one page per
-/// 32 items through their cache_aligned_allocator; librdkafka allocates per record.
+/// 16 batches through their cache_aligned_allocator; librdkafka allocates per record.
 ///
 /// Shutdown (stop()): RX threads stop and are joined (incomplete segments dropped, counted);
 /// workers empty their queues (drain_timeout_ms) and are joined; then producer threads empty
@@ -38,9 +47,10 @@
 /// (external_port(i)) with its own buffer pool (rx.pool), return queue and queues to every
 /// worker, exactly as an RX thread has. The caller's thread i, and only it, uses that port:
 /// acquire() a buffer, fill payload, options and meta, submit() it (worker hash(exporter
-/// address) % M, the same bounded wait and counted drop as the socket path), call
-/// housekeeping() often (takes returned buffers back, publishes the caller's counters), and
-/// close() once when it has stopped for good. Order at the end: the caller stops its RX
+/// address) % M, batched as the socket path does, with the same bounded wait and counted
+/// drop), flush() after each burst (hands the batches over), call housekeeping() often (flushes
+/// too, takes returned buffers back, publishes the caller's counters), and close() once when it
+/// has stopped for good. Order at the end: the caller stops its RX
 /// threads/lcores (each calls close() as its last act on the port; e.g. rte_eal_wait_lcore),
 /// then calls stop(); stop() first waits until every port is closed, then drains the workers
 /// and producers as above. Nothing in this interface names DPDK: src/ stays DPDK-free.
@@ -341,19 +351,23 @@ public:
     /// that can wait (a file replay) waits for this, calling housekeeping(), instead of
     /// dropping.
     [[nodiscard]] bool can_acquire(std::size_t payload_len) const noexcept;
-    /// Hands \p m (from acquire()) to worker hash(meta.exporter.addr) % n_workers. A full
-    /// queue is retried for queue_full_wait_us (returned buffers are taken back meanwhile),
-    /// then the message is dropped: counted (queue_full_drops, sink_refused) and its buffer
-    /// released. @return whether a worker queue took it.
+    /// Adds \p m (from acquire()) to the batch for worker hash(meta.exporter.addr) %
+    /// n_workers; a batch is handed over when it holds workers.handoff_batch messages, at
+    /// flush(), housekeeping() and close(). A full queue is retried for queue_full_wait_us
+    /// (returned buffers are taken back meanwhile), then the batch is dropped: counted
+    /// (queue_full_drops, sink_refused) and its buffers released. @return false when this
+    /// call's hand-off was refused (\p m with its batch).
     bool submit(input::message_buffer* m) noexcept;
+    /// Hands every batch submitted so far to its worker. Call it after each receive burst.
+    void flush() noexcept;
     /// Gives back a buffer from acquire() that is not submitted.
     void release(input::message_buffer* m) noexcept;
-    /// Takes back the buffers the workers are done with, and publishes \p c with the port's
-    /// own counters as this input's rx_thread_stats (at most once per millisecond). Call it
-    /// after every burst, and every millisecond or so when idle (buffers come back only here).
+    /// Flushes, takes back the buffers the workers are done with, and publishes \p c with the
+    /// port's own counters as this input's rx_thread_stats (at most once per millisecond).
+    /// Call it every millisecond or so, busy or idle (buffers come back only here).
     void housekeeping(const external_rx_counters& c) noexcept;
-    /// The caller's thread has stopped for good: last housekeeping, then the port is marked
-    /// closed (stop() waits for that). No call on the port may follow.
+    /// The caller's thread has stopped for good: last flush and housekeeping, then the port is
+    /// marked closed (stop() waits for that). No call on the port may follow.
     void close(const external_rx_counters& c) noexcept;
     /// Largest payload a buffer holds (rx.pool's largest class).
     [[nodiscard]] std::size_t max_payload() const noexcept;

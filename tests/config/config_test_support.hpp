@@ -127,6 +127,7 @@ inline const std::map<std::string, std::string>& test_values()
         {"workers.count", "2"},
         {"workers.cpus", "2,3"},
         {"workers.queue_capacity", "128"},
+        {"workers.handoff_batch", "16"},
         {"workers.queue_full_wait_us", "0"},
         {"workers.idle_wait_us", "250"},
         {"workers.wake_on_handoff", "true"},

@@ -29,6 +29,25 @@ pipeline::pipeline_config external_config(std::uint32_t n_ports, std::uint32_t n
     return cfg;
 }
 
+/// A filled buffer of \p port with \p o from \p exporter (nullptr: none free).
+input::message_buffer* filled(pipeline::pipeline::rx_port& port, const outgoing& o,
+                              const net::endpoint& exporter)
+{
+    input::message_buffer* m = port.acquire(o.payload.size());
+    if (m == nullptr) {
+        return nullptr;
+    }
+    m->assign(byte_span(reinterpret_cast<const std::uint8_t*>(o.payload.data()), o.payload.size()));
+    m->meta.exporter = exporter;
+    m->meta.collector = {net::ip_address::parse("127.0.0.1"), 10001};
+    m->meta.publisher_id = o.publisher_id;
+    m->meta.message_id = o.message_id;
+    m->meta.version = 1;
+    m->meta.media_type = 1;
+    m->meta.collection_wall_ns = 1'700'000'000'000'000'000;
+    return m;
+}
+
 /// What one caller RX thread does: every message of \p t, whole, from \p exporter; its own
 /// counters reported through housekeeping() and close(). @return messages the port took.
 std::size_t feed(pipeline::pipeline::rx_port& port, const std::vector<outgoing>& t,
@@ -37,8 +56,7 @@ std::size_t feed(pipeline::pipeline::rx_port& port, const std::vector<outgoing>&
     pipeline::external_rx_counters c;
     std::size_t taken = 0;
     for (const outgoing& o : t) {
-        const auto* bytes = reinterpret_cast<const std::uint8_t*>(o.payload.data());
-        input::message_buffer* m = port.acquire(o.payload.size());
+        input::message_buffer* m = filled(port, o, exporter);
         ++c.datagrams;
         c.bytes += o.payload.size() + 12;
         ++c.whole_messages;
@@ -46,14 +64,6 @@ std::size_t feed(pipeline::pipeline::rx_port& port, const std::vector<outgoing>&
             port.housekeeping(c);
             continue;
         }
-        m->assign(byte_span(bytes, o.payload.size()));
-        m->meta.exporter = exporter;
-        m->meta.collector = {net::ip_address::parse("127.0.0.1"), 10001};
-        m->meta.publisher_id = o.publisher_id;
-        m->meta.message_id = o.message_id;
-        m->meta.version = 1;
-        m->meta.media_type = 1;
-        m->meta.collection_wall_ns = 1'700'000'000'000'000'000;
         taken += port.submit(m) ? 1 : 0;
         port.housekeeping(c);
     }
@@ -136,6 +146,111 @@ TEST(pipeline_external, full_worker_queue_drops_are_counted_and_buffers_come_bac
     const pipeline::thread_stats t = p.per_thread_stats();
     EXPECT_EQ(t.rx[0].path.sink_refused, 2u);
     EXPECT_EQ(t.rx[0].pool.in_use, 1u); // only the queued one is out
+}
+
+TEST(pipeline_external, bursts_go_to_the_workers_in_batches_and_every_message_is_processed)
+{
+    // As an RX lcore does: bursts of 13 messages, flush() after each, housekeeping() now and
+    // then; batches of at most 8 close at the limit and at each flush.
+    pipeline::pipeline_config cfg = external_config(1, 2);
+    cfg.handoff_batch = 8;
+    const auto t = traffic_of("router-a", 7, 60);
+    const net::endpoint e1{net::ip_address::parse("192.0.2.1"), 4000};
+    const net::endpoint e2{net::ip_address::parse("2001:db8::2"), 4001}; // likely the other worker
+    pipeline::pipeline p(cfg);
+    p.start();
+    pipeline::pipeline::rx_port& port = p.external_port(0);
+    std::size_t taken = 0;
+    std::size_t i = 0;
+    for (const outgoing& o : t) {
+        for (const net::endpoint* e : {&e1, &e2}) {
+            input::message_buffer* m = nullptr;
+            while ((m = filled(port, o, *e)) == nullptr) {
+                port.housekeeping({}); // wait for buffers to come back
+            }
+            taken += port.submit(m) ? 1 : 0;
+        }
+        if (++i % 13 == 0) {
+            port.flush();
+        }
+        if (i % 40 == 0) {
+            port.housekeeping({});
+        }
+    }
+    port.close({});
+    const pipeline::stop_report r = p.stop();
+    const pipeline::pipeline_stats& s = r.final_stats;
+    key::schema_context schema(cfg.worker.schema);
+    const auto expected = reference_records(cfg, schema, {{&t, e1}, {&t, e2}}, 10001);
+    EXPECT_EQ(taken, 2 * t.size());
+    EXPECT_EQ(s.rx_messages, 2 * t.size());
+    EXPECT_EQ(s.worker_messages, 2 * t.size());
+    EXPECT_EQ(s.records, expected.size());
+    EXPECT_EQ(s.null_records, expected.size());
+    EXPECT_EQ(s.queue_full_drops + s.pool_exhausted + s.record_drops + s.return_failed, 0u);
+    const pipeline::thread_stats ts = p.per_thread_stats();
+    EXPECT_EQ(ts.rx[0].pool.in_use, 0u); // every buffer of every batch came back
+    EXPECT_EQ(ts.rx[0].returns_queued, 0u);
+    for (const pipeline::worker_thread_stats& w : ts.workers) {
+        EXPECT_EQ(w.queued, 0u);
+        EXPECT_EQ(w.slots_in_use, 0u); // every slot of every batch came back
+    }
+}
+
+TEST(pipeline_external, submitted_messages_wait_for_the_flush_or_a_full_batch)
+{
+    pipeline::pipeline_config cfg = external_config(1, 1);
+    cfg.handoff_batch = 8;
+    const auto t = traffic_of("router-a", 7, 20);
+    const net::endpoint e{net::ip_address::parse("192.0.2.1"), 4000};
+    pipeline::pipeline p(cfg);
+    p.start();
+    pipeline::pipeline::rx_port& port = p.external_port(0);
+    for (std::size_t i = 0; i < 5; ++i) {
+        ASSERT_TRUE(port.submit(filled(port, t[i], e)));
+    }
+    std::this_thread::sleep_for(50ms); // the worker publishes its counters every millisecond
+    EXPECT_EQ(p.stats().worker_messages, 0u); // still in the port's batch
+    port.flush();
+    EXPECT_TRUE(wait_until([&] { return p.stats().worker_messages == 5; }, 5s));
+    for (std::size_t i = 5; i < 5 + 8; ++i) { // a full batch goes without a flush
+        ASSERT_TRUE(port.submit(filled(port, t[i], e)));
+    }
+    EXPECT_TRUE(wait_until([&] { return p.stats().worker_messages == 13; }, 5s));
+    port.close({});
+    const pipeline::stop_report r = p.stop();
+    EXPECT_EQ(r.final_stats.worker_messages, 13u);
+    EXPECT_EQ(r.final_stats.queue_full_drops, 0u);
+}
+
+TEST(pipeline_external, a_refused_batch_is_dropped_whole_and_counted)
+{
+    pipeline::pipeline_config cfg = external_config(1, 1);
+    cfg.worker_queue_capacity = 4;
+    cfg.handoff_batch = 32; // batches of 4: the queue's capacity
+    cfg.queue_full_wait_us = 0;
+    pipeline::pipeline p(cfg); // not started: nothing takes from the worker queue
+    pipeline::pipeline::rx_port& port = p.external_port(0);
+    const auto t = traffic_of("router-a", 7, 20);
+    const net::endpoint e{net::ip_address::parse("192.0.2.1"), 4000};
+    std::vector<bool> taken;
+    for (std::size_t i = 0; i < 8; ++i) {
+        taken.push_back(port.submit(filled(port, t[i], e)));
+    }
+    // the 4th closes the first batch (queued), the 8th the second (refused: the queue is full)
+    EXPECT_EQ(taken, (std::vector<bool>{true, true, true, true, true, true, true, false}));
+    for (std::size_t i = 8; i < 10; ++i) {
+        EXPECT_TRUE(port.submit(filled(port, t[i], e)));
+    }
+    port.close({}); // flushes the last two: refused too
+    const pipeline::pipeline_stats s = p.stats();
+    EXPECT_EQ(s.queue_full_drops, 6u);
+    EXPECT_EQ(s.queue_full_waits, 2u); // one per refused batch
+    EXPECT_EQ(s.rx_messages, 4u);
+    const pipeline::thread_stats ts = p.per_thread_stats();
+    EXPECT_EQ(ts.rx[0].path.sink_refused, 6u); // the same messages as queue_full_drops
+    EXPECT_EQ(ts.rx[0].path.messages, 10u);
+    EXPECT_EQ(ts.rx[0].pool.in_use, 4u); // only the queued batch is out
 }
 
 TEST(pipeline_external, stop_waits_until_every_port_is_closed)

@@ -223,8 +223,10 @@ struct record_slot {
     record_slot* link = nullptr;
 
     /// Copies \p r in (a value or key above slot_keep_bytes from an earlier record is freed
-    /// first). @return false when memory ran out; the slot then holds nothing useful.
-    /// Thread: the owning worker.
+    /// first). The value is not copied when the stage owns it (record::value_storage): the slot
+    /// swaps its own value string for the stage's, which writes its next envelope into the
+    /// slot's old one (capacities circulate; steady state allocates nothing). @return false
+    /// when memory ran out; the slot then holds nothing useful. Thread: the owning worker.
     bool assign(const worker::record& r) noexcept
     {
         try {
@@ -233,7 +235,11 @@ struct record_slot {
             topic.assign(r.topic);
             has_key = r.has_key;
             key.assign(r.has_key ? r.key : std::string_view{});
-            value.assign(r.value);
+            if (r.value_storage != nullptr) {
+                value.swap(*r.value_storage);
+            } else {
+                value.assign(r.value);
+            }
             n_headers = std::min(r.headers.size(), max_headers);
             for (std::size_t i = 0; i < n_headers; ++i) {
                 header_names[i].assign(r.headers[i].name);

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace udpn::worker {
@@ -31,6 +32,11 @@ struct record {
     std::string_view key;
     std::string_view value;
     std::span<const header> headers;
+    /// The string that holds `value` when the stage owns it (its envelope buffer; nullptr for
+    /// a dead letter, whose value is the message's payload). A sink may take the value
+    /// without copying it by swapping this string with one of its own: the stage writes its
+    /// next record into the string it got back (after clearing it, keeping its capacity).
+    std::string* value_storage = nullptr;
 };
 
 /// Receives the records of a stage. Thread: the stage's worker.

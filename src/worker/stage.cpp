@@ -410,6 +410,7 @@ process_status stage::process(const message& m, record_sink& sink) noexcept
     r.has_key = rk.has_key;
     r.key = rk.has_key ? rk.key : std::string_view();
     r.value = _value;
+    r.value_storage = &_value; // a sink may swap it for a string of its own (no copy)
     r.headers = std::span<const header>(_headers.data(), add_schema_header(s));
     emit(sink, r);
     const process_status status =

@@ -36,6 +36,7 @@ struct kept_record {
     bool has_key = false;
     std::string key;
     std::string value;
+    bool value_owned = false; ///< record::value_storage was set (the stage's own buffer)
     std::vector<std::pair<std::string, std::string>> headers;
 };
 
@@ -49,6 +50,7 @@ class collecting_sink final : public worker::record_sink {
         k.has_key = r.has_key;
         k.key = r.key;
         k.value = r.value;
+        k.value_owned = r.value_storage != nullptr;
         for (const auto& h : r.headers) {
             k.headers.emplace_back(h.name, h.value);
         }

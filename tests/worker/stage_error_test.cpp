@@ -45,6 +45,7 @@ TEST(StageErrors, UndecodablePayloadGoesRawToTheDeadLetterTopic)
     EXPECT_EQ(r.topic, "udpn-dead-letters");
     EXPECT_FALSE(r.has_key);
     EXPECT_EQ(r.value, R"({"ietf-yang-push:push-update": {"id": "x"}})");
+    EXPECT_FALSE(r.value_owned); // the message's payload: a sink must copy it
     ASSERT_EQ(r.headers.size(), 2u);
     EXPECT_EQ(r.headers[0].second, "application/yang-data+json");
     EXPECT_EQ(r.headers[1].first, "udpn-error");

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -125,6 +126,49 @@ TEST_P(StageProfiles, StartedThenPushUpdatesAreKeyedAndEnveloped)
     EXPECT_EQ(st.stats().resolutions, 1u); // once per subscription
     EXPECT_EQ(st.table().size(), 1u);
     EXPECT_EQ(st.table().sequences().messages, 2u); // started + envelope push-update
+}
+
+TEST_P(StageProfiles, ASinkThatTakesTheValueStorageGetsTheSameRecords)
+{
+    // The pipeline's record slots take the envelope by swapping strings with the stage
+    // (record::value_storage) instead of copying it: the stage must write every next record
+    // into the string it got back, whatever that held, and give the same octets as a stage
+    // whose sink copies.
+    struct swapping_sink final : worker::record_sink {
+        void on_record(const worker::record& r) noexcept override
+        {
+            ASSERT_NE(r.value_storage, nullptr);
+            ASSERT_EQ(std::string_view(*r.value_storage), r.value);
+            std::string& mine = own[n % own.size()];
+            mine.swap(*r.value_storage);
+            taken.push_back(mine); // what the sink now owns
+            ++n;
+        }
+        // strings with stale contents and capacities, larger and smaller than an envelope
+        std::array<std::string, 3> own{std::string(5000, 'x'), std::string(), std::string(7, 'y')};
+        std::vector<std::string> taken;
+        std::size_t n = 0;
+    };
+    const expected_keying& want = GetParam();
+    worker::stage copying(config_for(want.profile), shared_schema());
+    worker::stage swapping(config_for(want.profile), shared_schema());
+    collecting_sink copies;
+    swapping_sink swaps;
+    message_maker mk1;
+    message_maker mk2;
+    std::vector<std::string> docs = {started(started_1042)};
+    for (std::uint32_t i = 0; i < 7; ++i) {
+        docs.push_back(in_envelope(push_update_name,
+                                   push_update_contents(1042, {"eth" + std::to_string(i)}), i + 2));
+    }
+    for (const std::string& d : docs) {
+        ASSERT_EQ(copying.process(mk1.make(d), copies), process_status::produced);
+        ASSERT_EQ(swapping.process(mk2.make(d), swaps), process_status::produced);
+    }
+    ASSERT_EQ(swaps.taken.size(), copies.records.size());
+    for (std::size_t i = 0; i < copies.records.size(); ++i) {
+        EXPECT_EQ(swaps.taken[i], copies.records[i].value) << "record " << i;
+    }
 }
 
 TEST_P(StageProfiles, DataBeforeSubscriptionStartedGoesToTheFallbackTopic)

@@ -1,8 +1,8 @@
 /// \file
 /// Configuration of the receiver pipeline (DESIGN.md §2): RX threads (kernel sockets with
-/// SO_REUSEPORT), bounded queues RX -> worker and worker -> RX (buffer return), worker threads,
-/// record slots and bounded queues worker -> producer thread, producer threads each with its
-/// own Kafka producer (or the null sink), CPU pinning and the stop timeouts. Plain data with
+/// SO_REUSEPORT), queues of batches RX -> worker (bounded) and worker -> RX (buffer return),
+/// worker threads, record slots and queues worker -> producer thread, producer threads each with
+/// its own Kafka producer (or the null sink), CPU pinning and the stop timeouts. Plain data with
 /// in-class defaults (STYLE.md §4 rule 10); validate() once at start-up.
 #pragma once
 

@@ -134,6 +134,8 @@ void print_report(const udpn::pipeline::stop_report& r, const packet_totals& t,
     // In replay the RX lcore waits for room in the worker queue, so this includes the queueing
     // of a saturated pipeline (docs: bench/README.md, DPDK pcap replay).
     std::printf("%s: latency_us: %s\n", prog, udpn::latency_fields_us(s.latency).c_str());
+    // CPU seconds per role; on shared cores, worker_messages_per_cpu_s is the per-core figure.
+    std::printf("%s: cpu: %s\n", prog, udpn::pipeline::cpu_fields(s).c_str());
     std::printf("%s: packet: ip_fragments=%llu ip_reassembled=%llu ip_fragment_errors=%llu "
                 "not_ip=%llu not_udp=%llu other_port=%llu truncated=%llu\n",
                 prog, ull(t.p.ip_fragments), ull(t.p.ip_reassembled),

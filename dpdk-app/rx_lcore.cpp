@@ -56,6 +56,7 @@ pipeline::external_rx_counters rx_lcore::counters() const noexcept
     c.source.full_polls = _loop.full_polls;
     c.source.datagrams = _loop.frames;
     c.source.bytes = _loop.bytes;
+    c.cpu_ns = clock_ns(CLOCK_THREAD_CPUTIME_ID); // the lcore's thread: counters() runs on it
     return c;
 }
 

@@ -17,6 +17,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -425,7 +426,22 @@ TEST(recv_dpdk, memory_replay_ends_after_the_frames_asked_for)
     if (lcores.empty()) {
         GTEST_SKIP() << "needs two CPUs (one main lcore, one RX lcore)";
     }
-    memory_replay(lcores, 40, 3, {});
+    const auto lines = memory_replay(lcores, 40, 3, {});
+    // The cpu: line: CPU seconds the RX lcore and the worker used (each measured on its own
+    // thread), and the messages per worker CPU second derived from them.
+    const auto value = [&lines](const char* key) {
+        for (const std::string& l : lines) {
+            const auto at = l.find(std::string(" ") + key + "=");
+            if (l.rfind("udpnotif-recv-dpdk: cpu:", 0) == 0 && at != std::string::npos) {
+                return std::strtod(l.c_str() + at + std::strlen(key) + 2, nullptr);
+            }
+        }
+        return -1.0;
+    };
+    EXPECT_GT(value("rx_s"), 0.0);
+    EXPECT_GT(value("workers_s"), 0.0);
+    EXPECT_GE(value("producers_s"), 0.0);
+    EXPECT_GT(value("worker_messages_per_cpu_s"), 0.0);
 }
 
 TEST(recv_dpdk, paced_replay_takes_frames_no_faster_than_asked)

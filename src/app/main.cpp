@@ -130,6 +130,7 @@ void print_summary(const udpn::pipeline::pipeline_stats& s, const udpn::pipeline
     }
     // arrival of the completing datagram -> produce call (or null-sink count), per record
     std::fprintf(stderr, "udpnotif-recv: latency_us: %s\n", udpn::latency_fields_us(s.latency).c_str());
+    std::fprintf(stderr, "udpnotif-recv: cpu: %s\n", udpn::pipeline::cpu_fields(s).c_str());
     if (null_sink) {
         std::fprintf(stderr, "udpnotif-recv: null sink: records=%llu bytes=%llu (no Kafka)\n",
                      static_cast<unsigned long long>(s.null_records),

@@ -41,12 +41,20 @@ template <class S> struct field {
     std::string_view label;       ///< array: the label naming the element
     label_fn label_of = nullptr;  ///< array: element index -> label value
     element_fn drop_of = nullptr; ///< array: elements that count dropped data (null: none)
+    bool ns_as_seconds = false;   ///< u64 scalar in nanoseconds, shown in seconds (a double)
 
     /// This field with one sample per thread.
     [[nodiscard]] constexpr field per_thread() const noexcept
     {
         field f = *this;
         f.where = spread::per_thread;
+        return f;
+    }
+    /// This u64 field holds nanoseconds and is shown in seconds (Prometheus base unit).
+    [[nodiscard]] constexpr field in_seconds() const noexcept
+    {
+        field f = *this;
+        f.ns_as_seconds = true;
         return f;
     }
     /// This scalar field counts dropped data.

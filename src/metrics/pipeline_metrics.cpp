@@ -141,6 +141,10 @@ constexpr field<rx_thread_stats> rx_thread_fields[] = {
     gauge("return_queue_depth", &rx_thread_stats::returns_queued,
           "Buffers waiting in this RX thread's return queue.")
         .per_thread(),
+    counter("cpu_seconds", &rx_thread_stats::cpu_ns,
+            "CPU time (user + system) of this RX thread or DPDK RX lcore.")
+        .per_thread()
+        .in_seconds(),
 };
 table<rx_thread_stats> describe(tag<rx_thread_stats>)
 {
@@ -403,6 +407,10 @@ constexpr field<worker_thread_stats> worker_thread_fields[] = {
           "once (returned slots are reused first). Each keeps the capacity of the largest "
           "record it held.")
         .per_thread(),
+    counter("cpu_seconds", &worker_thread_stats::cpu_ns,
+            "CPU time (user + system) of this worker thread.")
+        .per_thread()
+        .in_seconds(),
 };
 table<worker_thread_stats> describe(tag<worker_thread_stats>)
 {
@@ -619,6 +627,11 @@ constexpr field<producer_thread_stats> producer_thread_fields[] = {
             "Null sink: records counted and dropped."),
     counter("null_bytes", &producer_thread_stats::null_bytes,
             "Null sink: key and value octets of those records."),
+    counter("cpu_seconds", &producer_thread_stats::cpu_ns,
+            "CPU time (user + system) of this producer thread (librdkafka's own threads not "
+            "included).")
+        .per_thread()
+        .in_seconds(),
 };
 table<producer_thread_stats> describe(tag<producer_thread_stats>)
 {
@@ -646,6 +659,9 @@ std::string family_name(std::string_view stage, std::string_view name, metric_ty
 
 template <class S> number scalar_value(const field<S>& f, const S& s)
 {
+    if (f.u64 != nullptr && f.ns_as_seconds) {
+        return static_cast<double>(s.*f.u64) * 1e-9;
+    }
     if (f.u64 != nullptr) {
         return s.*f.u64;
     }
@@ -657,6 +673,12 @@ template <class S> number scalar_value(const field<S>& f, const S& s)
 
 number add(const number& a, const number& b)
 {
+    if (std::holds_alternative<double>(a) || std::holds_alternative<double>(b)) {
+        const auto as_d = [](const number& n) {
+            return std::visit([](auto v) { return static_cast<double>(v); }, n);
+        };
+        return as_d(a) + as_d(b);
+    }
     if (std::holds_alternative<std::int64_t>(a) || std::holds_alternative<std::int64_t>(b)) {
         const auto as_i = [](const number& n) {
             return std::holds_alternative<std::int64_t>(n)
@@ -715,7 +737,9 @@ void collect(std::vector<family>& out, std::string_view stage, const table<S>& t
                     {{{"thread", thread_label(t)}}, scalar_value(f, *threads[t]), f.drop});
             }
         } else {
-            number sum = f.integer != nullptr ? number{std::int64_t{0}} : number{std::uint64_t{0}};
+            number sum = f.integer != nullptr ? number{std::int64_t{0}}
+                         : f.ns_as_seconds    ? number{0.0}
+                                              : number{std::uint64_t{0}};
             for (const S* s : threads) {
                 sum = add(sum, scalar_value(f, *s));
             }

@@ -35,6 +35,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -313,6 +315,34 @@ int cpu_at(const std::vector<int>& cpus, std::size_t i) noexcept
     return i < cpus.size() ? cpus[i] : -1;
 }
 
+/// CPU time of the calling thread so far (user + system), ns. A vDSO call; threads take it
+/// when they publish their counters (once per millisecond or so).
+std::uint64_t thread_cpu_ns() noexcept
+{
+    timespec ts{};
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) {
+        return 0;
+    }
+    return std::uint64_t(ts.tv_sec) * 1'000'000'000u + std::uint64_t(ts.tv_nsec);
+}
+
+/// The CPU time of the thread that runs a unit, taken on that thread only (a unit's publish()
+/// also runs on the control thread after the join, which must not overwrite it).
+struct thread_clock {
+    std::thread::id owner;
+    std::uint64_t cpu_ns = 0;
+    /// Thread: the unit's thread, at its start.
+    void claim() noexcept { owner = std::this_thread::get_id(); }
+    /// Updates cpu_ns when called on the owner. @return cpu_ns.
+    std::uint64_t read() noexcept
+    {
+        if (owner == std::this_thread::get_id()) {
+            cpu_ns = thread_cpu_ns();
+        }
+        return cpu_ns;
+    }
+};
+
 /// Threads copy their counters into a snapshot under a mutex at most this often (and at their
 /// end); stats() and per_thread_stats() read the snapshots.
 constexpr std::uint64_t publish_interval_ns = 1'000'000;
@@ -446,6 +476,7 @@ struct pipeline::rx_unit {
     /// Messages of earlier route() calls (accepted then) dropped with a refused batch: part
     /// of rx_stats::sink_refused (route() refuses its own message itself).
     std::uint64_t refused_earlier = 0;
+    thread_clock clock; ///< socket RX threads: the thread's CPU time
     const std::unique_ptr<buffer_queue>* queues = nullptr; ///< [w]: this unit -> worker w
     const std::unique_ptr<idle_signal>* worker_signals = nullptr; ///< [w]: wakes worker w
     /// Socket RX threads wake a worker once per receive burst (flush_wakeups() from the loop's
@@ -594,6 +625,7 @@ struct pipeline::rx_unit {
             s.socket = external.source;
         }
         s.path.sink_refused += refused_earlier;
+        s.cpu_ns = path ? clock.read() : external.cpu_ns;
         s.pool = pool().stats();
         s.queue_full_drops = queue_full_drops;
         s.queue_full_waits = queue_full_waits;
@@ -814,6 +846,7 @@ struct pipeline::worker_unit final : worker::record_sink {
     std::uint64_t current_arrival_ns = 0; ///< arrival_ns of the message being processed
     std::size_t n_slots = 0;
     std::uint32_t batch_limit = 1; ///< pipeline_config::handoff_batch
+    thread_clock clock;            ///< the worker thread's CPU time
     std::uint32_t id = 0;
     std::vector<buffer_queue*> inbound; ///< one per RX thread
     std::thread thread;
@@ -856,6 +889,7 @@ struct pipeline::worker_unit final : worker::record_sink {
         const std::uint64_t free = free_slots.items() + free_local + unused.size();
         s.slots_in_use = n_slots > free ? n_slots - free : 0;
         s.slots_used = slots_used;
+        s.cpu_ns = clock.read();
         const std::lock_guard lock(published_mutex);
         published = s;
     }
@@ -918,6 +952,7 @@ struct pipeline::producer_unit {
     mutable std::mutex published_mutex;
     producer_thread_stats published; ///< guarded by published_mutex
     live_counter undelivered;        ///< written once, at the end of the thread
+    thread_clock clock;              ///< the producer thread's CPU time
 
     /// Copies the counters into `published`, at most once per publish_interval_ns unless
     /// \p force. Thread: the producer thread (or control before start / after the join).
@@ -937,6 +972,7 @@ struct pipeline::producer_unit {
         s.null_records = null_records;
         s.null_bytes = null_bytes;
         s.latency = latency;
+        s.cpu_ns = clock.read();
         const std::lock_guard lock(published_mutex);
         published = s;
     }
@@ -1106,6 +1142,7 @@ pipeline::rx_port& pipeline::external_port(std::uint32_t i)
 
 void pipeline::run_rx(rx_unit& rx) noexcept
 {
+    rx.clock.claim();
     // refused: rx_path releases the buffer and counts sink_refused
     auto sink = [&rx](input::message_buffer* m) noexcept { return rx.route(m); };
     // once per poll (a burst, or an idle receive timeout); counters copied once per ms
@@ -1136,6 +1173,7 @@ void pipeline::run_dtls(rx_unit& rx) noexcept
         rx.loop_stats.pin_error = input::pin_current_thread(cpu);
     }
     rx.loop_stats.name_error = input::name_current_thread("udpn-dtls");
+    rx.clock.claim();
     auto on_message = [](void* context, const input::datagram& msg) noexcept {
         auto* unit = static_cast<rx_unit*>(context);
         if (input::message_buffer* m = unit->path->process(msg)) {
@@ -1188,6 +1226,7 @@ void pipeline::run_worker(worker_unit& w) noexcept
     if (cpu >= 0) {
         (void)input::pin_current_thread(cpu);
     }
+    w.clock.claim();
     const std::string name = "udpn-wk" + std::to_string(w.id);
     (void)input::name_current_thread(name.c_str());
 
@@ -1282,6 +1321,7 @@ void pipeline::run_producer(producer_unit& p) noexcept
     if (cpu >= 0) {
         (void)input::pin_current_thread(cpu);
     }
+    p.clock.claim();
     const std::string name = "udpn-pr" + std::to_string(p.id);
     (void)input::name_current_thread(name.c_str());
 
@@ -1434,6 +1474,17 @@ thread_stats pipeline::per_thread_stats() const
     return t;
 }
 
+std::string cpu_fields(const pipeline_stats& s)
+{
+    const double worker_s = double(s.worker_cpu_ns) * 1e-9;
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  "rx_s=%.6f workers_s=%.6f producers_s=%.6f worker_messages_per_cpu_s=%.0f",
+                  double(s.rx_cpu_ns) * 1e-9, worker_s, double(s.producer_cpu_ns) * 1e-9,
+                  worker_s > 0 ? double(s.worker_messages) / worker_s : 0.0);
+    return buf;
+}
+
 pipeline_stats summarize(const thread_stats& t) noexcept
 {
     using reassembly::verdict;
@@ -1460,6 +1511,7 @@ pipeline_stats summarize(const thread_stats& t) noexcept
         s.queue_full_drops += r.queue_full_drops;
         s.queue_full_waits += r.queue_full_waits;
         s.kernel_drops += r.socket.kernel_drops;
+        s.rx_cpu_ns += r.cpu_ns;
     }
     for (const worker_thread_stats& w : t.workers) {
         s.worker_messages += w.stage.messages;
@@ -1475,6 +1527,7 @@ pipeline_stats summarize(const thread_stats& t) noexcept
         for (const std::uint64_t n : w.stage.schema_id_missing) {
             s.schema_id_missing += n;
         }
+        s.worker_cpu_ns += w.cpu_ns;
     }
     for (const registry::registry_stats& r : t.registry) {
         s.schemas_registered += r.registered;
@@ -1487,6 +1540,7 @@ pipeline_stats summarize(const thread_stats& t) noexcept
         s.null_records += pt.null_records;
         s.null_bytes += pt.null_bytes;
         s.latency.merge(pt.latency);
+        s.producer_cpu_ns += pt.cpu_ns;
         const kafka::producer_stats& p = pt.kafka;
         s.kafka.queued += p.queued;
         s.kafka.queued_bytes += p.queued_bytes;

@@ -125,6 +125,10 @@ struct pipeline_stats {
     std::uint64_t null_records = 0;     ///< null sink: records counted and dropped
     std::uint64_t null_bytes = 0;       ///< null sink: their key + value octets
     latency_histogram latency;          ///< arrival -> produce call, merged over producers
+    // CPU time of the pipeline's threads, ns (external input: what the callers reported)
+    std::uint64_t rx_cpu_ns = 0;
+    std::uint64_t worker_cpu_ns = 0;
+    std::uint64_t producer_cpu_ns = 0;
     // schema registry (zero without one)
     std::uint64_t schema_id_attached = 0; ///< envelope records with the schema-id header
     std::uint64_t schema_id_missing = 0;  ///< envelope records without it (every reason)
@@ -149,6 +153,9 @@ struct rx_thread_stats {
     std::uint64_t queue_full_drops = 0; ///< messages dropped: worker queue still full
     std::uint64_t queue_full_waits = 0; ///< hand-offs that had to wait for room
     std::uint64_t returns_queued = 0;   ///< gauge: buffers in this thread's return queue
+    /// CPU time of the thread (CLOCK_THREAD_CPUTIME_ID), ns; external input: the caller's
+    /// (external_rx_counters::cpu_ns).
+    std::uint64_t cpu_ns = 0;
 };
 
 /// What the caller of an external input reports about its own receive path (the counters an
@@ -165,6 +172,8 @@ struct external_rx_counters {
     reassembly::reassembly_stats reassembly;
     reassembly::gap_stats gaps;
     input::source_stats source; ///< polls, idle polls, datagrams, device drops (kernel_drops)
+    /// CPU time of the caller's thread so far (CLOCK_THREAD_CPUTIME_ID), ns; 0: not measured.
+    std::uint64_t cpu_ns = 0;
 };
 
 /// Every counter of one worker thread.
@@ -190,6 +199,7 @@ struct worker_thread_stats {
     /// Gauge: this worker's slots that have held a record since start, the most that were out
     /// at once (returned slots are reused first): what bounds the slots' retained memory.
     std::uint64_t slots_used = 0;
+    std::uint64_t cpu_ns = 0; ///< CPU time of the worker thread (CLOCK_THREAD_CPUTIME_ID), ns
 };
 
 /// Every counter of one producer thread.
@@ -202,6 +212,7 @@ struct producer_thread_stats {
     /// Arrival of the completing datagram (message_meta::arrival_ns) to the produce call (or
     /// the null sink's count), per record that knows its arrival.
     latency_histogram latency;
+    std::uint64_t cpu_ns = 0; ///< CPU time of the producer thread (not librdkafka's threads), ns
 };
 
 /// Per-thread counters of the whole pipeline. Thread: any (a copy).
@@ -216,6 +227,12 @@ struct thread_stats {
 
 /// The summary counters of \p t (each summed over the threads). Thread: any.
 [[nodiscard]] pipeline_stats summarize(const thread_stats& t) noexcept;
+
+/// The `cpu:` fields of the final reports: CPU seconds of the RX threads (or lcores), the
+/// workers and the producer threads, and the messages the workers processed per worker CPU
+/// second (what one worker core carries when the cores are shared: bench/README.md), e.g.
+/// `rx_s=1.200315 workers_s=0.800002 producers_s=0.050117 worker_messages_per_cpu_s=625000`.
+[[nodiscard]] std::string cpu_fields(const pipeline_stats& s);
 
 /// What stop() found.
 struct stop_report {

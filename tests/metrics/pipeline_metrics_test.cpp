@@ -60,6 +60,7 @@ thread_stats numbered_stats()
         p.last_error = -static_cast<int>(v);
         t.producers[i].records = t.producers[i].queued = v;
         t.producers[i].null_records = t.producers[i].null_bytes = v;
+        t.producers[i].cpu_ns = v;
     }
     t.registry.resize(1); // the schema registry thread: every counter 7
     fill_words(t.registry[0], 7);
@@ -177,6 +178,8 @@ TEST(PipelineMetrics, EverySampleIsTheSumOverThreadsOrItsThreadsValue)
                     EXPECT_EQ(s.value, t == 1 ? 1 : 0);
                 } else if (f.name == "udpnotif_kafka_last_error") {
                     EXPECT_EQ(s.value, -(t + 1));
+                } else if (f.name.ends_with("_cpu_seconds_total")) {
+                    EXPECT_DOUBLE_EQ(s.value, (t + 1) * 1e-9) << f.name; // nanoseconds shown in s
                 } else {
                     EXPECT_EQ(s.value, t + 1) << f.name;
                 }

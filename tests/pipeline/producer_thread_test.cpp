@@ -170,6 +170,7 @@ TEST(pipeline_null_sink, counts_every_record_and_starts_no_kafka)
 
     pipeline::pipeline p(cfg);
     EXPECT_EQ(p.bootstrap_servers(), "null");
+    const auto started = std::chrono::steady_clock::now();
     p.start();
     const std::string a0 = address_for_worker(0, 2);
     const std::string a1 = address_for_worker(1, 2);
@@ -202,6 +203,37 @@ TEST(pipeline_null_sink, counts_every_record_and_starts_no_kafka)
     EXPECT_GT(s.latency.quantile_ns(0.5), 0u);
     EXPECT_LE(s.latency.quantile_ns(0.5), s.latency.max_ns());
     EXPECT_LT(s.latency.max_ns(), 60'000'000'000ull);
+
+    // CPU time per thread, taken on the thread itself: every RX, worker and producer thread
+    // used some, none more than it existed (the process's or the control thread's time would
+    // not fit: it sums over threads, or keeps growing after the join), and the sums add up.
+    const std::uint64_t lifetime_ns = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
+                                                             started)
+            .count());
+    const pipeline::thread_stats cpu = p.per_thread_stats();
+    std::uint64_t rx_sum = 0;
+    std::uint64_t worker_sum = 0;
+    std::uint64_t producer_sum = 0;
+    for (const auto& x : cpu.rx) {
+        EXPECT_GT(x.cpu_ns, 0u);
+        EXPECT_LT(x.cpu_ns, lifetime_ns);
+        rx_sum += x.cpu_ns;
+    }
+    for (const auto& x : cpu.workers) {
+        EXPECT_GT(x.cpu_ns, 0u);
+        EXPECT_LT(x.cpu_ns, lifetime_ns);
+        worker_sum += x.cpu_ns;
+    }
+    for (const auto& x : cpu.producers) {
+        EXPECT_GT(x.cpu_ns, 0u);
+        EXPECT_LT(x.cpu_ns, lifetime_ns);
+        producer_sum += x.cpu_ns;
+    }
+    EXPECT_EQ(s.rx_cpu_ns, rx_sum);
+    EXPECT_EQ(s.worker_cpu_ns, worker_sum);
+    EXPECT_EQ(s.producer_cpu_ns, producer_sum);
+    EXPECT_NE(pipeline::cpu_fields(s).find("worker_messages_per_cpu_s="), std::string::npos);
 
     // null_bytes = value octets (the stages count them) + key octets (a reference stage
     // derives the same keys).

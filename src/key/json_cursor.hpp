@@ -5,6 +5,7 @@
 /// validator: the decoder has already parsed the document; this only has to be safe on any input.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -116,10 +117,13 @@ class json_cursor {
         const char* start = ++_p;
         escaped = false;
         for (;;) {
-            // Eight bytes at a time while none is a quote or a backslash.
+            // Eight bytes at a time while none is a quote or a backslash, then straight to the
+            // first one (the byte loop below handles it).
             while (_end - _p >= 8) {
                 const std::uint64_t x = load8(_p);
-                if ((has_byte(x, '"') | has_byte(x, '\\')) != 0) {
+                const std::uint64_t hits = has_byte(x, '"') | has_byte(x, '\\');
+                if (hits != 0) {
+                    _p += first_hit(hits);
                     break;
                 }
                 _p += 8;
@@ -191,7 +195,10 @@ class json_cursor {
             while (_end - _p >= 8) {
                 const std::uint64_t x = load8(_p);
                 const std::uint64_t folded = x | 0x2020202020202020ull;
-                if ((has_byte(x, '"') | has_byte(folded, '{') | has_byte(folded, '}')) != 0) {
+                const std::uint64_t hits =
+                    has_byte(x, '"') | has_byte(folded, '{') | has_byte(folded, '}');
+                if (hits != 0) {
+                    _p += first_hit(hits);
                     break;
                 }
                 _p += 8;
@@ -237,6 +244,17 @@ class json_cursor {
         const std::uint64_t v = x ^ (0x0101010101010101ull * static_cast<unsigned char>(c));
         return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
     }
+    /// Offset of the first byte that has_byte() flagged in \p hits (non-zero). The lowest
+    /// flagged byte is exact (a borrow only reaches bytes after a match), so on little-endian
+    /// hosts this is the first match; elsewhere 0 (the caller's byte loop finds it).
+    static std::size_t first_hit(std::uint64_t hits) noexcept
+    {
+        if constexpr (std::endian::native == std::endian::little) {
+            return static_cast<std::size_t>(std::countr_zero(hits)) / 8;
+        } else {
+            return 0;
+        }
+    }
     static bool is_delimiter(char c) noexcept
     {
         return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' ||
@@ -267,6 +285,23 @@ class json_cursor {
     const char* _end = nullptr;
     bool _failed = false;
 };
+
+/// True when the local name of the member name \p raw (RFC 7951 §4: the text after the first
+/// `:`, or all of it when unqualified) equals \p local, which must hold no `:` (a YANG
+/// identifier). Same answer as splitting at the first `:` and comparing, without searching for
+/// the colon unless the tail matches. Thread: any.
+[[nodiscard]] inline bool local_name_is(std::string_view raw, std::string_view local) noexcept
+{
+    if (raw.size() == local.size()) {
+        return raw == local; // a qualified name is longer than its local part
+    }
+    if (raw.size() < local.size()) {
+        return false;
+    }
+    const std::size_t colon = raw.size() - local.size() - 1;
+    return raw[colon] == ':' && raw.compare(colon + 1, local.size(), local) == 0 &&
+           raw.find(':') == colon;
+}
 
 /// Unescapes the JSON string content \p raw into \p out[0..cap), setting \p len. False on a bad
 /// escape or when it does not fit. `\uXXXX` (with surrogate pairs) becomes UTF-8.

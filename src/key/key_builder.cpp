@@ -43,6 +43,20 @@ bool is_scalar(json_token t) noexcept
     return t == json_token::string || t == json_token::number || t == json_token::boolean;
 }
 
+/// Index in \p st.keys of the key whose name is the local name of member \p raw (qualifier
+/// ignored; an escaped name never matches, as in walk_object), or st.keys.size().
+std::size_t key_index(const resolved_step& st, std::string_view raw, bool escaped) noexcept
+{
+    std::size_t k = 0;
+    if (escaped) {
+        return st.keys.size();
+    }
+    while (k < st.keys.size() && !detail::local_name_is(raw, st.keys[k])) {
+        ++k;
+    }
+    return k;
+}
+
 /// Positions \p c at the value of the member of the open object whose local name (qualifier
 /// ignored) is \p local; false when absent (the object is consumed) or on error.
 bool find_member(json_cursor& c, std::string_view local) noexcept
@@ -343,11 +357,7 @@ void key_builder::walk_entry(json_cursor& c, std::size_t depth, std::uint64_t ma
     std::string_view raw;
     bool escaped = false;
     while (scan.next_member(first, raw, escaped)) {
-        const std::string_view local = escaped ? std::string_view() : split_name(raw).local;
-        std::size_t k = 0;
-        while (k < st.keys.size() && st.keys[k] != local) {
-            ++k;
-        }
+        const std::size_t k = key_index(st, raw, escaped);
         if (k < st.keys.size() && is_scalar(scan.peek())) {
             std::string_view value;
             json_token kind;

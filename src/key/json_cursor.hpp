@@ -76,15 +76,25 @@ class json_cursor {
             ++_p;
             return false;
         }
-        if (!first && !expect(',')) {
-            return false;
+        // Each ws() below skips only what the previous step left; ws() is idempotent, so this
+        // reads exactly as expect(',') / read_string() / expect(':') would.
+        if (!first) {
+            if (*_p != ',') {
+                return fail_false();
+            }
+            ++_p;
+            ws();
         }
         first = false;
-        ws();
-        if (!read_string(raw_name, escaped)) {
-            return false;
+        if (_p >= _end || *_p != '"' || !string_body(raw_name, escaped)) {
+            return fail_false();
         }
-        return expect(':');
+        ws();
+        if (_p >= _end || *_p != ':') {
+            return fail_false();
+        }
+        ++_p;
+        return true;
     }
 
     /// Moves to the next element of the array opened by begin_array(); false at `]` (consumed)
@@ -99,12 +109,15 @@ class json_cursor {
             ++_p;
             return false;
         }
-        if (!first && !expect(',')) {
-            return false;
+        if (!first) {
+            if (*_p != ',') {
+                return fail_false();
+            }
+            ++_p;
         }
         first = false;
         ws();
-        return !_failed;
+        return true;
     }
 
     /// Reads a string; \p raw is its content between the quotes, still escaped when \p escaped.
@@ -114,6 +127,74 @@ class json_cursor {
         if (_failed || _p >= _end || *_p != '"') {
             return fail_false();
         }
+        return string_body(raw, escaped);
+    }
+
+    /// Reads a scalar: a string (raw content, see read_string), a number, true/false or null
+    /// (their text). False for objects and arrays (nothing consumed).
+    bool read_scalar(std::string_view& raw, json_token& kind, bool& escaped) noexcept
+    {
+        kind = peek();
+        escaped = false;
+        return scalar_at(kind, raw, escaped);
+    }
+
+    /// Skips one value of any type (iterative; nesting depth is not limited).
+    bool skip_value() noexcept
+    {
+        const json_token t = peek();
+        if (t != json_token::object && t != json_token::array) {
+            std::string_view raw;
+            bool e = false;
+            return scalar_at(t, raw, e);
+        }
+        std::size_t depth = 0;
+        while (_p < _end) {
+            // Eight bytes at a time while none is a quote or a bracket ('[' | 0x20 == '{'), then
+            // straight to the first one.
+            while (_end - _p >= 8) {
+                const std::uint64_t x = load8(_p);
+                const std::uint64_t folded = x | 0x2020202020202020ull;
+                const std::uint64_t hits =
+                    has_byte(x, '"') | has_byte(folded, '{') | has_byte(folded, '}');
+                if (hits != 0) {
+                    _p += first_hit(hits);
+                    break;
+                }
+                _p += 8;
+            }
+            if (_p >= _end) {
+                break;
+            }
+            const char c = *_p;
+            if (c == '"') {
+                std::string_view raw;
+                bool e;
+                if (!string_body(raw, e)) {
+                    return false;
+                }
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                ++depth;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0) {
+                    ++_p;
+                    return true;
+                }
+            }
+            ++_p;
+        }
+        return fail_false();
+    }
+
+    /// Where the cursor stands (for spans).
+    [[nodiscard]] const char* position() const noexcept { return _p; }
+
+  private:
+    /// read_string() once the cursor stands at the opening quote (not failed).
+    bool string_body(std::string_view& raw, bool& escaped) noexcept
+    {
         const char* start = ++_p;
         escaped = false;
         for (;;) {
@@ -150,14 +231,11 @@ class json_cursor {
         }
     }
 
-    /// Reads a scalar: a string (raw content, see read_string), a number, true/false or null
-    /// (their text). False for objects and arrays (nothing consumed).
-    bool read_scalar(std::string_view& raw, json_token& kind, bool& escaped) noexcept
+    /// read_scalar() once peek() gave \p kind.
+    bool scalar_at(json_token kind, std::string_view& raw, bool& escaped) noexcept
     {
-        kind = peek();
-        escaped = false;
         switch (kind) {
-        case json_token::string: return read_string(raw, escaped);
+        case json_token::string: return string_body(raw, escaped);
         case json_token::number:
         case json_token::boolean:
         case json_token::null: {
@@ -179,59 +257,6 @@ class json_cursor {
         return fail_false();
     }
 
-    /// Skips one value of any type (iterative; nesting depth is not limited).
-    bool skip_value() noexcept
-    {
-        const json_token t = peek();
-        if (t != json_token::object && t != json_token::array) {
-            std::string_view raw;
-            json_token k;
-            bool e;
-            return read_scalar(raw, k, e);
-        }
-        std::size_t depth = 0;
-        while (_p < _end) {
-            // Eight bytes at a time while none is a quote or a bracket ('[' | 0x20 == '{').
-            while (_end - _p >= 8) {
-                const std::uint64_t x = load8(_p);
-                const std::uint64_t folded = x | 0x2020202020202020ull;
-                const std::uint64_t hits =
-                    has_byte(x, '"') | has_byte(folded, '{') | has_byte(folded, '}');
-                if (hits != 0) {
-                    _p += first_hit(hits);
-                    break;
-                }
-                _p += 8;
-            }
-            if (_p >= _end) {
-                break;
-            }
-            const char c = *_p;
-            if (c == '"') {
-                std::string_view raw;
-                bool e;
-                if (!read_string(raw, e)) {
-                    return false;
-                }
-                continue;
-            }
-            if (c == '{' || c == '[') {
-                ++depth;
-            } else if (c == '}' || c == ']') {
-                if (--depth == 0) {
-                    ++_p;
-                    return true;
-                }
-            }
-            ++_p;
-        }
-        return fail_false();
-    }
-
-    /// Where the cursor stands (for spans).
-    [[nodiscard]] const char* position() const noexcept { return _p; }
-
-  private:
     static std::uint64_t load8(const char* p) noexcept
     {
         std::uint64_t x;
@@ -260,9 +285,15 @@ class json_cursor {
         return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' ||
                c == '\r' || c == ':';
     }
+    static bool is_space(char c) noexcept
+    {
+        // Most calls stand at a non-blank byte: one comparison rules all four out.
+        const auto u = static_cast<unsigned char>(c);
+        return u <= ' ' && (u == ' ' || u == '\t' || u == '\n' || u == '\r');
+    }
     void ws() noexcept
     {
-        while (_p < _end && (*_p == ' ' || *_p == '\t' || *_p == '\n' || *_p == '\r')) {
+        while (_p < _end && is_space(*_p)) {
             ++_p;
         }
     }

@@ -17,7 +17,7 @@ namespace udpn::key::detail {
 /// What comes next in the input.
 enum class json_token : std::uint8_t { string, number, boolean, null, object, array, invalid };
 
-/// Cursor over JSON text. Copyable (three pointers and a flag), so a caller can look ahead.
+/// Cursor over JSON text. Copyable (two pointers and two flags), so a caller can look ahead.
 /// Thread: the owner of the cursor; the text must stay unchanged while it is read.
 class json_cursor {
   public:
@@ -31,6 +31,12 @@ class json_cursor {
     [[nodiscard]] bool failed() const noexcept { return _failed; }
     /// Marks the cursor failed (a caller found the wrong type).
     void fail() noexcept { _failed = true; }
+    /// True once read_scalar() (or skip_value() of a scalar) took a number token holding a quote
+    /// or an opening bracket (`1"x`, `2{`): skip_value() of an enclosing value counts those as
+    /// structure, so it may end elsewhere than member-by-member reading. Sticky until set.
+    [[nodiscard]] bool odd_number() const noexcept { return _odd_number; }
+    /// Sets or clears the odd_number() flag.
+    void set_odd_number(bool odd) noexcept { _odd_number = odd; }
     /// True when only whitespace is left.
     [[nodiscard]] bool at_end() noexcept
     {
@@ -250,6 +256,9 @@ class json_cursor {
             if (kind == json_token::null && raw != "null") {
                 return fail_false();
             }
+            if (kind == json_token::number && raw.find_first_of("\"{[") != std::string_view::npos) {
+                _odd_number = true;
+            }
             return true;
         }
         default: break;
@@ -315,6 +324,7 @@ class json_cursor {
     const char* _p = nullptr;
     const char* _end = nullptr;
     bool _failed = false;
+    bool _odd_number = false;
 };
 
 /// True when the local name of the member name \p raw (RFC 7951 §4: the text after the first

@@ -425,6 +425,10 @@ key_builder::in_order key_builder::walk_entry_in_order(json_cursor& c, std::size
         f.keys[k] = {value, value_escaped ? value_enc::json_escaped : value_enc::raw};
         seen |= std::uint32_t{1} << k;
     }
+    // The look-ahead skips the rest with skip_value(); reading it member by member agrees with
+    // that unless a number token holds a quote or bracket (malformed text): then rewind too.
+    const bool odd_before = c.odd_number();
+    c.set_odd_number(false);
     const walk_mark before = mark();
     const std::uint64_t ok = admissible(mask, depth);
     const std::uint64_t term = terminal(ok, depth);
@@ -458,10 +462,11 @@ key_builder::in_order key_builder::walk_entry_in_order(json_cursor& c, std::size
             break;
         }
     }
-    if (c.failed()) {
+    if (c.failed() || c.odd_number()) {
         rewind(before); // the look-ahead may fail on it (nothing emitted) or read it otherwise
         return in_order::rewound;
     }
+    c.set_odd_number(odd_before); // the keys as the look-ahead reads them too
     return in_order::done;
 }
 

@@ -62,6 +62,9 @@ class key_builder {
     [[nodiscard]] const key_stats& stats() const noexcept { return _stats; }
 
   private:
+    /// Tests compare the one-pass entry walk with the look-ahead alone (it sets _in_order).
+    friend struct key_builder_probe;
+
     enum class value_enc : std::uint8_t { missing, raw, json_escaped };
     struct value_ref {
         std::string_view text;

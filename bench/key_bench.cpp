@@ -145,27 +145,29 @@ void BM_Key_seed(benchmark::State& state)
         "router-nyc-01\nietf-datastores:operational\nietf-interfaces:interfaces/interface/name", 0);
 }
 
-void BM_Key_latest(benchmark::State& state)
+/// BM_Key_latest*: \p xpath over state.range(0) interfaces, one instance per interface.
+void run_latest(benchmark::State& state, std::string_view xpath, std::string_view topic,
+                std::string_view first_key)
 {
-    bench_case c(profile::latest);
+    bench_case c(profile::latest, xpath);
     const int n = static_cast<int>(state.range(0));
     const std::string doc = push_update(n);
     run(state, c, view(yangpush::notification_kind::push_update, "ietf-yang-push:push-update", doc),
-        "if-interfaces-interface",
-        "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']",
-        static_cast<std::uint32_t>(n));
+        topic, first_key, static_cast<std::uint32_t>(n));
+}
+
+void BM_Key_latest(benchmark::State& state)
+{
+    run_latest(state, "/ietf-interfaces:interfaces/interface", "if-interfaces-interface",
+               "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']");
 }
 
 void BM_Key_latest_leaf(benchmark::State& state)
 {
     // The list entry is not the branch target: the walk goes on into each entry's members.
-    bench_case c(profile::latest, "/ietf-interfaces:interfaces/interface/oper-status");
-    const int n = static_cast<int>(state.range(0));
-    const std::string doc = push_update(n);
-    run(state, c, view(yangpush::notification_kind::push_update, "ietf-yang-push:push-update", doc),
-        "if-interfaces-interface-oper-status",
-        "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']/oper-status",
-        static_cast<std::uint32_t>(n));
+    run_latest(state, "/ietf-interfaces:interfaces/interface/oper-status",
+               "if-interfaces-interface-oper-status",
+               "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']/oper-status");
 }
 
 void BM_Key_latest_patch(benchmark::State& state)

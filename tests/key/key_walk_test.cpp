@@ -10,8 +10,6 @@
 
 #include "schema_fixture.hpp"
 
-#include <libyang/libyang.h>
-
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -25,6 +23,7 @@ using udpn::key::detail::json_token;
 using udpn::test::latest_topics;
 using udpn::test::notification;
 using udpn::test::shared_schema;
+using udpn::test::valid_instance;
 using udpn::test::xpath_filter;
 using udpn::yangpush::notification_kind;
 
@@ -253,16 +252,6 @@ std::string xpaths(const outcome& o)
 {
     const auto lf = o.key.find('\n', o.key.find('\n') + 1);
     return lf == std::string::npos ? std::string() : o.key.substr(lf + 1);
-}
-
-/// True when libyang can create the data node \p path (a leaf gets \p value).
-bool valid_instance(const std::string& path, const char* value = nullptr)
-{
-    lyd_node* node = nullptr;
-    const LY_ERR err =
-        lyd_new_path(nullptr, shared_schema().native(), path.c_str(), value, 0, &node);
-    lyd_free_all(node);
-    return err == LY_SUCCESS;
 }
 
 constexpr std::string_view interface_target = "/ietf-interfaces:interfaces/interface";

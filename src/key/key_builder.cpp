@@ -354,9 +354,10 @@ void key_builder::walk_value(json_cursor& c, std::size_t depth, std::uint64_t ma
 void key_builder::walk_entry(json_cursor& c, std::size_t depth, std::uint64_t mask,
                              bool target) noexcept
 {
-    // An entry that is the target of every branch is read once by the look-ahead anyway; one
-    // the walk goes below is read in one pass when its keys come first (RFC 7951 encoders put
-    // them first), else looked ahead and then walked.
+    // §7.3 Phase 3. An entry that is the target of every branch is read once by the look-ahead
+    // anyway; one the walk goes below is read in one pass when its keys come first (the XML
+    // encoding requires that, RFC 7950 §7.8.5, and JSON encoders do the same; RFC 7951 does
+    // not require it), else looked ahead and then walked.
     if (target || !_in_order) {
         walk_entry_look_ahead(c, depth, mask);
         return;
@@ -427,7 +428,7 @@ key_builder::in_order key_builder::walk_entry_in_order(json_cursor& c, std::size
     }
     // The look-ahead skips the rest with skip_value(); reading it member by member agrees with
     // that unless a number token holds a quote or bracket (malformed text): then rewind too.
-    const bool odd_before = c.odd_number();
+    const bool odd_so_far = c.odd_number(); // the keys included: the look-ahead reads them alike
     c.set_odd_number(false);
     const walk_mark before = mark();
     const std::uint64_t ok = admissible(mask, depth);
@@ -466,7 +467,7 @@ key_builder::in_order key_builder::walk_entry_in_order(json_cursor& c, std::size
         rewind(before); // the look-ahead may fail on it (nothing emitted) or read it otherwise
         return in_order::rewound;
     }
-    c.set_odd_number(odd_before); // the keys as the look-ahead reads them too
+    c.set_odd_number(odd_so_far);
     return in_order::done;
 }
 

@@ -58,14 +58,14 @@ inline std::size_t key_index(const resolved_step& st, std::string_view raw, bool
 }
 
 /// Positions \p c at the value of the member of the open object whose local name (qualifier
-/// ignored) is \p local; false when absent (the object is consumed) or on error.
+/// ignored) is \p local (no ':'); false when absent (the object is consumed) or on error.
 bool find_member(json_cursor& c, std::string_view local) noexcept
 {
     bool first = true;
     std::string_view raw;
     bool escaped = false;
     while (c.next_member(first, raw, escaped)) {
-        if (!escaped && split_name(raw).local == local) {
+        if (!escaped && detail::local_name_is(raw, local)) {
             return true;
         }
         if (!c.skip_value()) {

@@ -33,7 +33,8 @@ class json_cursor {
     void fail() noexcept { _failed = true; }
     /// True once read_scalar() (or skip_value() of a scalar) took a number token holding a quote
     /// or an opening bracket (`1"x`, `2{`): skip_value() of an enclosing value counts those as
-    /// structure, so it may end elsewhere than member-by-member reading. Sticky until set.
+    /// structure, so it may end elsewhere than member-by-member reading. Stays set until
+    /// set_odd_number(false).
     [[nodiscard]] bool odd_number() const noexcept { return _odd_number; }
     /// Sets or clears the odd_number() flag.
     void set_odd_number(bool odd) noexcept { _odd_number = odd; }

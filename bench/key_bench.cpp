@@ -5,6 +5,8 @@
 // distribution.
 //   seed    `hostname LF datastore LF yang-index` (§11.12), netana topic (§8.1)
 //   latest  ietf-02 key with Phase 3 instance extraction (§7.3), ietf-02 topic (§8.2)
+// BM_Key_latest_leaf/<interfaces>: the same data for /ietf-interfaces:interfaces/interface/
+// oper-status (the list entry is not the target: the walk reads each entry's members).
 // BM_Key_latest_patch: a push-change-update with two YANG Patch edits (§11.14).
 // BM_Key_murmur2: partition_for() of the 69-byte draft key (§10).
 // Items = notifications (keys for murmur2); bytes = notification contents octets. Each case's
@@ -64,7 +66,8 @@ struct bench_case {
     resolved_subscription sub;
     std::unique_ptr<key_builder> builder;
 
-    explicit bench_case(profile p)
+    explicit bench_case(profile p,
+                        std::string_view xpath = "/ietf-interfaces:interfaces/interface")
     {
         config.standards_profile = p;
         config.distribution = topic_distribution::topic;
@@ -72,7 +75,7 @@ struct bench_case {
         subscription_filter f;
         f.subscription_id = 1042;
         f.kind = filter_kind::xpath;
-        f.text = "/ietf-interfaces:interfaces/interface";
+        f.text = std::string(xpath);
         f.datastore = "ietf-datastores:operational";
         f.trigger = update_trigger::periodic;
         auto r = res->resolve(f);
@@ -142,15 +145,29 @@ void BM_Key_seed(benchmark::State& state)
         "router-nyc-01\nietf-datastores:operational\nietf-interfaces:interfaces/interface/name", 0);
 }
 
-void BM_Key_latest(benchmark::State& state)
+/// BM_Key_latest*: \p xpath over state.range(0) interfaces, one instance per interface.
+void run_latest(benchmark::State& state, std::string_view xpath, std::string_view topic,
+                std::string_view first_key)
 {
-    bench_case c(profile::latest);
+    bench_case c(profile::latest, xpath);
     const int n = static_cast<int>(state.range(0));
     const std::string doc = push_update(n);
     run(state, c, view(yangpush::notification_kind::push_update, "ietf-yang-push:push-update", doc),
-        "if-interfaces-interface",
-        "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']",
-        static_cast<std::uint32_t>(n));
+        topic, first_key, static_cast<std::uint32_t>(n));
+}
+
+void BM_Key_latest(benchmark::State& state)
+{
+    run_latest(state, "/ietf-interfaces:interfaces/interface", "if-interfaces-interface",
+               "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']");
+}
+
+void BM_Key_latest_leaf(benchmark::State& state)
+{
+    // The list entry is not the branch target: the walk goes on into each entry's members.
+    run_latest(state, "/ietf-interfaces:interfaces/interface/oper-status",
+               "if-interfaces-interface-oper-status",
+               "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']/oper-status");
 }
 
 void BM_Key_latest_patch(benchmark::State& state)
@@ -184,6 +201,7 @@ void BM_Key_murmur2(benchmark::State& state)
 
 BENCHMARK(BM_Key_seed)->Arg(1)->Arg(16);
 BENCHMARK(BM_Key_latest)->Arg(1)->Arg(16)->Arg(256);
+BENCHMARK(BM_Key_latest_leaf)->Arg(1)->Arg(16)->Arg(256);
 BENCHMARK(BM_Key_latest_patch);
 BENCHMARK(BM_Key_murmur2);
 

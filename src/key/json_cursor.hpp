@@ -5,6 +5,7 @@
 /// validator: the decoder has already parsed the document; this only has to be safe on any input.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -16,7 +17,7 @@ namespace udpn::key::detail {
 /// What comes next in the input.
 enum class json_token : std::uint8_t { string, number, boolean, null, object, array, invalid };
 
-/// Cursor over JSON text. Copyable (three pointers and a flag), so a caller can look ahead.
+/// Cursor over JSON text. Copyable (two pointers and two flags), so a caller can look ahead.
 /// Thread: the owner of the cursor; the text must stay unchanged while it is read.
 class json_cursor {
   public:
@@ -30,6 +31,13 @@ class json_cursor {
     [[nodiscard]] bool failed() const noexcept { return _failed; }
     /// Marks the cursor failed (a caller found the wrong type).
     void fail() noexcept { _failed = true; }
+    /// True once read_scalar() (or skip_value() of a scalar) took a number token holding a quote
+    /// or an opening bracket (`1"x`, `2{`): skip_value() of an enclosing value counts those as
+    /// structure, so it may end elsewhere than member-by-member reading. Stays set until
+    /// set_odd_number(false).
+    [[nodiscard]] bool odd_number() const noexcept { return _odd_number; }
+    /// Sets or clears the odd_number() flag.
+    void set_odd_number(bool odd) noexcept { _odd_number = odd; }
     /// True when only whitespace is left.
     [[nodiscard]] bool at_end() noexcept
     {
@@ -75,15 +83,25 @@ class json_cursor {
             ++_p;
             return false;
         }
-        if (!first && !expect(',')) {
-            return false;
+        // Each ws() below skips only what the previous step left; ws() is idempotent, so this
+        // reads exactly as expect(',') / read_string() / expect(':') would.
+        if (!first) {
+            if (*_p != ',') {
+                return fail_false();
+            }
+            ++_p;
+            ws();
         }
         first = false;
-        ws();
-        if (!read_string(raw_name, escaped)) {
-            return false;
+        if (_p >= _end || *_p != '"' || !string_body(raw_name, escaped)) {
+            return fail_false();
         }
-        return expect(':');
+        ws();
+        if (_p >= _end || *_p != ':') {
+            return fail_false();
+        }
+        ++_p;
+        return true;
     }
 
     /// Moves to the next element of the array opened by begin_array(); false at `]` (consumed)
@@ -98,12 +116,15 @@ class json_cursor {
             ++_p;
             return false;
         }
-        if (!first && !expect(',')) {
-            return false;
+        if (!first) {
+            if (*_p != ',') {
+                return fail_false();
+            }
+            ++_p;
         }
         first = false;
         ws();
-        return !_failed;
+        return true;
     }
 
     /// Reads a string; \p raw is its content between the quotes, still escaped when \p escaped.
@@ -113,13 +134,84 @@ class json_cursor {
         if (_failed || _p >= _end || *_p != '"') {
             return fail_false();
         }
+        return string_body(raw, escaped);
+    }
+
+    /// Reads a scalar: a string (raw content, see read_string), a number, true/false or null
+    /// (their text). False for objects and arrays (nothing consumed).
+    bool read_scalar(std::string_view& raw, json_token& kind, bool& escaped) noexcept
+    {
+        kind = peek();
+        escaped = false;
+        return scalar_at(kind, raw, escaped);
+    }
+
+    /// Skips one value of any type (iterative; nesting depth is not limited).
+    bool skip_value() noexcept
+    {
+        const json_token t = peek();
+        if (t != json_token::object && t != json_token::array) {
+            std::string_view raw;
+            bool e = false;
+            return scalar_at(t, raw, e);
+        }
+        std::size_t depth = 0;
+        while (_p < _end) {
+            // Eight bytes at a time while none is a quote or a bracket ('[' | 0x20 == '{'), then
+            // straight to the first one.
+            while (_end - _p >= 8) {
+                const std::uint64_t x = load8(_p);
+                const std::uint64_t folded = x | 0x2020202020202020ull;
+                const std::uint64_t hits =
+                    has_byte(x, '"') | has_byte(folded, '{') | has_byte(folded, '}');
+                if (hits != 0) {
+                    _p += first_hit(hits);
+                    break;
+                }
+                _p += 8;
+            }
+            if (_p >= _end) {
+                break;
+            }
+            const char c = *_p;
+            if (c == '"') {
+                std::string_view raw;
+                bool e;
+                if (!string_body(raw, e)) {
+                    return false;
+                }
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                ++depth;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0) {
+                    ++_p;
+                    return true;
+                }
+            }
+            ++_p;
+        }
+        return fail_false();
+    }
+
+    /// Where the cursor stands (for spans).
+    [[nodiscard]] const char* position() const noexcept { return _p; }
+
+  private:
+    /// read_string() once the cursor stands at the opening quote (not failed).
+    bool string_body(std::string_view& raw, bool& escaped) noexcept
+    {
         const char* start = ++_p;
         escaped = false;
         for (;;) {
-            // Eight bytes at a time while none is a quote or a backslash.
+            // Eight bytes at a time while none is a quote or a backslash, then straight to the
+            // first one (the byte loop below handles it).
             while (_end - _p >= 8) {
                 const std::uint64_t x = load8(_p);
-                if ((has_byte(x, '"') | has_byte(x, '\\')) != 0) {
+                const std::uint64_t hits = has_byte(x, '"') | has_byte(x, '\\');
+                if (hits != 0) {
+                    _p += first_hit(hits);
                     break;
                 }
                 _p += 8;
@@ -146,14 +238,11 @@ class json_cursor {
         }
     }
 
-    /// Reads a scalar: a string (raw content, see read_string), a number, true/false or null
-    /// (their text). False for objects and arrays (nothing consumed).
-    bool read_scalar(std::string_view& raw, json_token& kind, bool& escaped) noexcept
+    /// read_scalar() once peek() gave \p kind.
+    bool scalar_at(json_token kind, std::string_view& raw, bool& escaped) noexcept
     {
-        kind = peek();
-        escaped = false;
         switch (kind) {
-        case json_token::string: return read_string(raw, escaped);
+        case json_token::string: return string_body(raw, escaped);
         case json_token::number:
         case json_token::boolean:
         case json_token::null: {
@@ -168,6 +257,9 @@ class json_cursor {
             if (kind == json_token::null && raw != "null") {
                 return fail_false();
             }
+            if (kind == json_token::number && raw.find_first_of("\"{[") != std::string_view::npos) {
+                _odd_number = true;
+            }
             return true;
         }
         default: break;
@@ -175,56 +267,6 @@ class json_cursor {
         return fail_false();
     }
 
-    /// Skips one value of any type (iterative; nesting depth is not limited).
-    bool skip_value() noexcept
-    {
-        const json_token t = peek();
-        if (t != json_token::object && t != json_token::array) {
-            std::string_view raw;
-            json_token k;
-            bool e;
-            return read_scalar(raw, k, e);
-        }
-        std::size_t depth = 0;
-        while (_p < _end) {
-            // Eight bytes at a time while none is a quote or a bracket ('[' | 0x20 == '{').
-            while (_end - _p >= 8) {
-                const std::uint64_t x = load8(_p);
-                const std::uint64_t folded = x | 0x2020202020202020ull;
-                if ((has_byte(x, '"') | has_byte(folded, '{') | has_byte(folded, '}')) != 0) {
-                    break;
-                }
-                _p += 8;
-            }
-            if (_p >= _end) {
-                break;
-            }
-            const char c = *_p;
-            if (c == '"') {
-                std::string_view raw;
-                bool e;
-                if (!read_string(raw, e)) {
-                    return false;
-                }
-                continue;
-            }
-            if (c == '{' || c == '[') {
-                ++depth;
-            } else if (c == '}' || c == ']') {
-                if (--depth == 0) {
-                    ++_p;
-                    return true;
-                }
-            }
-            ++_p;
-        }
-        return fail_false();
-    }
-
-    /// Where the cursor stands (for spans).
-    [[nodiscard]] const char* position() const noexcept { return _p; }
-
-  private:
     static std::uint64_t load8(const char* p) noexcept
     {
         std::uint64_t x;
@@ -237,14 +279,31 @@ class json_cursor {
         const std::uint64_t v = x ^ (0x0101010101010101ull * static_cast<unsigned char>(c));
         return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
     }
+    /// Offset of the first byte that has_byte() flagged in \p hits (non-zero). The lowest
+    /// flagged byte is exact (a borrow only reaches bytes after a match), so on little-endian
+    /// hosts this is the first match; elsewhere 0 (the caller's byte loop finds it).
+    static std::size_t first_hit(std::uint64_t hits) noexcept
+    {
+        if constexpr (std::endian::native == std::endian::little) {
+            return static_cast<std::size_t>(std::countr_zero(hits)) / 8;
+        } else {
+            return 0;
+        }
+    }
     static bool is_delimiter(char c) noexcept
     {
         return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' ||
                c == '\r' || c == ':';
     }
+    static bool is_space(char c) noexcept
+    {
+        // Most calls stand at a non-blank byte: one comparison rules all four out.
+        const auto u = static_cast<unsigned char>(c);
+        return u <= ' ' && (u == ' ' || u == '\t' || u == '\n' || u == '\r');
+    }
     void ws() noexcept
     {
-        while (_p < _end && (*_p == ' ' || *_p == '\t' || *_p == '\n' || *_p == '\r')) {
+        while (_p < _end && is_space(*_p)) {
             ++_p;
         }
     }
@@ -266,7 +325,25 @@ class json_cursor {
     const char* _p = nullptr;
     const char* _end = nullptr;
     bool _failed = false;
+    bool _odd_number = false;
 };
+
+/// True when the local name of the member name \p raw (RFC 7951 §4: the text after the first
+/// `:`, or all of it when unqualified) equals \p local, which must hold no `:` (a YANG
+/// identifier). Same answer as splitting at the first `:` and comparing, without searching for
+/// the colon unless the tail matches. Thread: any.
+[[nodiscard]] inline bool local_name_is(std::string_view raw, std::string_view local) noexcept
+{
+    if (raw.size() == local.size()) {
+        return raw == local; // a qualified name is longer than its local part
+    }
+    if (raw.size() < local.size()) {
+        return false;
+    }
+    const std::size_t colon = raw.size() - local.size() - 1;
+    return raw[colon] == ':' && raw.compare(colon + 1, local.size(), local) == 0 &&
+           raw.find(':') == colon;
+}
 
 /// Unescapes the JSON string content \p raw into \p out[0..cap), setting \p len. False on a bad
 /// escape or when it does not fit. `\uXXXX` (with surrogate pairs) becomes UTF-8.

@@ -43,15 +43,29 @@ bool is_scalar(json_token t) noexcept
     return t == json_token::string || t == json_token::number || t == json_token::boolean;
 }
 
+/// Index in \p st.keys of the key whose name is the local name of member \p raw (qualifier
+/// ignored; an escaped name never matches, as in walk_object), or st.keys.size().
+inline std::size_t key_index(const resolved_step& st, std::string_view raw, bool escaped) noexcept
+{
+    std::size_t k = 0;
+    if (escaped) {
+        return st.keys.size();
+    }
+    while (k < st.keys.size() && !detail::local_name_is(raw, st.keys[k])) {
+        ++k;
+    }
+    return k;
+}
+
 /// Positions \p c at the value of the member of the open object whose local name (qualifier
-/// ignored) is \p local; false when absent (the object is consumed) or on error.
+/// ignored) is \p local (no ':'); false when absent (the object is consumed) or on error.
 bool find_member(json_cursor& c, std::string_view local) noexcept
 {
     bool first = true;
     std::string_view raw;
     bool escaped = false;
     while (c.next_member(first, raw, escaped)) {
-        if (!escaped && split_name(raw).local == local) {
+        if (!escaped && detail::local_name_is(raw, local)) {
             return true;
         }
         if (!c.skip_value()) {
@@ -224,20 +238,26 @@ void key_builder::walk_object(json_cursor& c, std::size_t depth, std::uint64_t m
     std::string_view raw;
     bool escaped = false;
     while (c.next_member(first, raw, escaped)) {
-        const qualified name = split_name(raw);
-        // Unqualified members inherit the parent's module (RFC 7951 §4).
-        const std::uint64_t m =
-            escaped
-                ? 0
-                : match(mask, depth, name.module.empty() ? parent_module : name.module, name.local);
-        if (m == 0) {
-            c.skip_value();
-        } else {
-            walk_value(c, depth, m);
-        }
+        walk_member(c, depth, mask, parent_module, raw, escaped);
         if (c.failed()) {
             return;
         }
+    }
+}
+
+void key_builder::walk_member(json_cursor& c, std::size_t depth, std::uint64_t mask,
+                              std::string_view parent_module, std::string_view raw_name,
+                              bool escaped) noexcept
+{
+    const qualified name = split_name(raw_name);
+    // Unqualified members inherit the parent's module (RFC 7951 §4).
+    const std::uint64_t m =
+        escaped ? 0
+                : match(mask, depth, name.module.empty() ? parent_module : name.module, name.local);
+    if (m == 0) {
+        c.skip_value();
+    } else {
+        walk_value(c, depth, m);
     }
 }
 
@@ -246,13 +266,14 @@ void key_builder::walk_value(json_cursor& c, std::size_t depth, std::uint64_t ma
     const resolved_step& st = _sub->branches[lowest(mask)].steps[depth];
     const json_token t = c.peek();
     switch (st.kind) {
-    case node_kind::list:
+    case node_kind::list: {
+        const bool target = terminal(mask, depth) == mask; // the same for every entry
         if (t == json_token::array) {
             c.begin_array();
             bool first = true;
             while (c.next_element(first)) {
                 if (c.peek() == json_token::object) {
-                    walk_entry(c, depth, mask);
+                    walk_entry(c, depth, mask, target);
                 } else {
                     c.skip_value();
                 }
@@ -261,11 +282,12 @@ void key_builder::walk_value(json_cursor& c, std::size_t depth, std::uint64_t ma
                 }
             }
         } else if (t == json_token::object) {
-            walk_entry(c, depth, mask); // lenient: one entry not wrapped in an array
+            walk_entry(c, depth, mask, target); // lenient: one entry not wrapped in an array
         } else {
             c.skip_value();
         }
         return;
+    }
     case node_kind::leaf_list: {
         // Each value is an instance: [.='%s'] (§7.3 Phase 2).
         frame& f = _frames[depth];
@@ -329,7 +351,128 @@ void key_builder::walk_value(json_cursor& c, std::size_t depth, std::uint64_t ma
     }
 }
 
-void key_builder::walk_entry(json_cursor& c, std::size_t depth, std::uint64_t mask) noexcept
+void key_builder::walk_entry(json_cursor& c, std::size_t depth, std::uint64_t mask,
+                             bool target) noexcept
+{
+    // §7.3 Phase 3. An entry that is the target of every branch is read once by the look-ahead
+    // anyway; one the walk goes below is read in one pass when its keys come first (the XML
+    // encoding requires that, RFC 7950 §7.8.5, and JSON encoders do the same; RFC 7951 does
+    // not require it), else looked ahead and then walked.
+    if (target || !_in_order) {
+        walk_entry_look_ahead(c, depth, mask);
+        return;
+    }
+    const json_cursor start = c;
+    const in_order how = walk_entry_in_order(c, depth, mask);
+    if (how == in_order::done) {
+        return;
+    }
+    c = start;
+    if (how == in_order::keys_later) {
+        walk_entry_look_ahead(c, depth, mask);
+        return;
+    }
+    _in_order = false;
+    walk_entry_look_ahead(c, depth, mask);
+    _in_order = true;
+}
+
+key_builder::walk_mark key_builder::mark() const noexcept
+{
+    return {_paths.size(), _instances.size(), _found, _overflow, _stats};
+}
+
+void key_builder::rewind(const walk_mark& m) noexcept
+{
+    _paths.resize(m.n_paths); // shrinking: no allocation
+    _instances.resize(m.n_instances);
+    _found = m.found;
+    _overflow = m.overflow;
+    _stats = m.stats;
+}
+
+key_builder::in_order key_builder::walk_entry_in_order(json_cursor& c, std::size_t depth,
+                                                       std::uint64_t mask) noexcept
+{
+    // Gives what walk_entry_look_ahead() gives, or says why it cannot: the look-ahead takes the
+    // last scalar of each key member and emits nothing for an entry it cannot scan, so any
+    // key member after the keys, and any error, sends the entry back to it.
+    const resolved_step& st = _sub->branches[lowest(mask)].steps[depth];
+    frame& f = _frames[depth];
+    const std::size_t n_keys = st.keys.size();
+    if (!c.begin_object()) {
+        return in_order::keys_later;
+    }
+    const json_cursor members = c;
+    bool first = true;
+    std::string_view raw;
+    bool escaped = false;
+    static_assert(max_list_keys <= 32, "one bit per key in `seen`");
+    std::uint32_t seen = 0;
+    for (std::size_t n_seen = 0; n_seen < n_keys; ++n_seen) {
+        if (!c.next_member(first, raw, escaped)) {
+            return in_order::keys_later; // a key is missing, or an error
+        }
+        const std::size_t k = key_index(st, raw, escaped);
+        if (k >= n_keys || ((seen >> k) & 1u) != 0 || !is_scalar(c.peek())) {
+            return in_order::keys_later;
+        }
+        std::string_view value;
+        json_token kind;
+        bool value_escaped = false;
+        if (!c.read_scalar(value, kind, value_escaped)) {
+            return in_order::keys_later;
+        }
+        f.keys[k] = {value, value_escaped ? value_enc::json_escaped : value_enc::raw};
+        seen |= std::uint32_t{1} << k;
+    }
+    // The look-ahead skips the rest with skip_value(); reading it member by member agrees with
+    // that unless a number token holds a quote or bracket (malformed text): then rewind too.
+    const bool odd_so_far = c.odd_number(); // the keys included: the look-ahead reads them alike
+    c.set_odd_number(false);
+    const walk_mark before = mark();
+    const std::uint64_t ok = admissible(mask, depth);
+    const std::uint64_t term = terminal(ok, depth);
+    emit_all(term);
+    const std::uint64_t rest = ok & ~term;
+    if (rest != 0) {
+        // The key members are members of the entry too (a branch may end at a key leaf).
+        json_cursor again = members;
+        bool again_first = true;
+        for (std::size_t i = 0; i < n_keys && !again.failed(); ++i) {
+            if (again.next_member(again_first, raw, escaped)) {
+                walk_member(again, depth + 1, rest, st.module, raw, escaped);
+            }
+        }
+        if (again.failed()) {
+            rewind(before);
+            return in_order::rewound;
+        }
+    }
+    while (c.next_member(first, raw, escaped)) {
+        if (key_index(st, raw, escaped) < n_keys) {
+            rewind(before); // a key again: the look-ahead would use this later value
+            return in_order::rewound;
+        }
+        if (rest == 0) {
+            c.skip_value();
+        } else {
+            walk_member(c, depth + 1, rest, st.module, raw, escaped);
+        }
+        if (c.failed()) {
+            break;
+        }
+    }
+    if (c.failed() || c.odd_number()) {
+        rewind(before); // the look-ahead may fail on it (nothing emitted) or read it otherwise
+        return in_order::rewound;
+    }
+    c.set_odd_number(odd_so_far);
+    return in_order::done;
+}
+
+void key_builder::walk_entry_look_ahead(json_cursor& c, std::size_t depth,
+                                       std::uint64_t mask) noexcept
 {
     const resolved_step& st = _sub->branches[lowest(mask)].steps[depth];
     frame& f = _frames[depth];
@@ -343,11 +486,7 @@ void key_builder::walk_entry(json_cursor& c, std::size_t depth, std::uint64_t ma
     std::string_view raw;
     bool escaped = false;
     while (scan.next_member(first, raw, escaped)) {
-        const std::string_view local = escaped ? std::string_view() : split_name(raw).local;
-        std::size_t k = 0;
-        while (k < st.keys.size() && st.keys[k] != local) {
-            ++k;
-        }
+        const std::size_t k = key_index(st, raw, escaped);
         if (k < st.keys.size() && is_scalar(scan.peek())) {
             std::string_view value;
             json_token kind;

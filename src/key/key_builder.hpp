@@ -62,6 +62,9 @@ class key_builder {
     [[nodiscard]] const key_stats& stats() const noexcept { return _stats; }
 
   private:
+    /// Tests compare the one-pass entry walk with the look-ahead alone (it sets _in_order).
+    friend struct key_builder_probe;
+
     enum class value_enc : std::uint8_t { missing, raw, json_escaped };
     struct value_ref {
         std::string_view text;
@@ -77,7 +80,31 @@ class key_builder {
     void walk_object(detail::json_cursor& c, std::size_t depth, std::uint64_t mask,
                      std::string_view parent_module) noexcept;
     void walk_value(detail::json_cursor& c, std::size_t depth, std::uint64_t mask) noexcept;
-    void walk_entry(detail::json_cursor& c, std::size_t depth, std::uint64_t mask) noexcept;
+    void walk_member(detail::json_cursor& c, std::size_t depth, std::uint64_t mask,
+                     std::string_view parent_module, std::string_view raw_name,
+                     bool escaped) noexcept;
+    void walk_entry(detail::json_cursor& c, std::size_t depth, std::uint64_t mask,
+                    bool target) noexcept;
+    void walk_entry_look_ahead(detail::json_cursor& c, std::size_t depth,
+                               std::uint64_t mask) noexcept;
+    /// How walk_entry_in_order() ended.
+    enum class in_order : std::uint8_t {
+        done,       ///< the entry is walked and consumed
+        keys_later, ///< not every key came first: nothing emitted or counted, cursor moved
+        rewound,    ///< a key member again or an error after the keys: all undone, cursor moved
+    };
+    in_order walk_entry_in_order(detail::json_cursor& c, std::size_t depth,
+                                 std::uint64_t mask) noexcept;
+    /// What the walk has produced so far, to undo an entry (walk_entry_in_order()).
+    struct walk_mark {
+        std::size_t n_paths = 0;
+        std::size_t n_instances = 0;
+        std::uint64_t found = 0;
+        bool overflow = false;
+        key_stats stats;
+    };
+    [[nodiscard]] walk_mark mark() const noexcept;
+    void rewind(const walk_mark& m) noexcept;
     void walk_edit(detail::json_cursor& c) noexcept;
     [[nodiscard]] std::uint64_t match(std::uint64_t mask, std::size_t depth,
                                       std::string_view module,
@@ -114,6 +141,9 @@ class key_builder {
     std::uint64_t _found = 0;
     bool _collect = false;
     bool _overflow = false;
+    /// False while a rewound entry is walked again with the look-ahead: its sub-entries use the
+    /// look-ahead too, so no entry is walked more than twice per level (no blow-up with depth).
+    bool _in_order = true;
     key_stats _stats;
 };
 

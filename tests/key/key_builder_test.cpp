@@ -8,14 +8,13 @@
 
 #include "schema_fixture.hpp"
 
-#include <libyang/libyang.h>
-
 #include <gtest/gtest.h>
 
 using namespace udpn::key;
 using udpn::test::notification;
 using udpn::test::latest_topics;
 using udpn::test::shared_schema;
+using udpn::test::valid_instance;
 using udpn::test::xpath_filter;
 using udpn::yangpush::notification_kind;
 using udpn::yangpush::notification_view;
@@ -78,16 +77,6 @@ std::vector<std::string> xpaths_of(std::string_view key)
         rest.remove_prefix(bar + 3);
     }
     return out;
-}
-
-/// True when libyang can create the data node \p path (a leaf gets \p value).
-bool valid_instance(const std::string& path, const char* value = nullptr)
-{
-    lyd_node* node = nullptr;
-    const LY_ERR err =
-        lyd_new_path(nullptr, shared_schema().native(), path.c_str(), value, 0, &node);
-    lyd_free_all(node);
-    return err == LY_SUCCESS;
 }
 
 } // namespace

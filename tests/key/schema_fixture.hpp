@@ -8,6 +8,8 @@
 #include "key/schema_context.hpp"
 #include "yangpush/notification.hpp"
 
+#include <libyang/libyang.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,6 +21,17 @@ inline const key::schema_context& shared_schema()
 {
     static const key::schema_context schema(key::schema_config{{UDPN_YANG_DIR}, {}, true});
     return schema;
+}
+
+/// True when libyang can create the data node \p path in shared_schema() (a leaf gets
+/// \p value): an instance XPath we emit names a real node.
+inline bool valid_instance(const std::string& path, const char* value = nullptr)
+{
+    lyd_node* node = nullptr;
+    const LY_ERR err =
+        lyd_new_path(nullptr, shared_schema().native(), path.c_str(), value, 0, &node);
+    lyd_free_all(node);
+    return err == LY_SUCCESS;
 }
 
 /// Only the synthetic modules of tests/key/yang (example-collide and example-dup share

@@ -150,7 +150,7 @@ replay() {
     -- "${source_args[@]}" --yang-dir "$yang_dir" --stats-interval 0 --set metrics.listen= \
     --workers "$workers" "${sink_args[@]}" >"$log" 2>"$err" || rc=$?
 
-  local final rate packet dropped port kafka latency why=""
+  local final rate packet dropped port kafka latency cpu why=""
   final=$(report_line "$log" final)
   rate=$(report_line "$log" rate)
   packet=$(report_line "$log" packet)
@@ -158,8 +158,9 @@ replay() {
   port=$(report_line "$log" "port 0")
   kafka=$(report_line "$log" kafka)
   latency=$(report_line "$log" latency_us)
+  cpu=$(report_line "$log" cpu)
   [ "$rc" -eq 0 ] || why+=" exit=$rc"
-  if [ -z "$final" ] || [ -z "$rate" ] || [ -z "$dropped" ] || [ -z "$port" ]; then
+  if [ -z "$final" ] || [ -z "$rate" ] || [ -z "$dropped" ] || [ -z "$port" ] || [ -z "$cpu" ]; then
     why+=" no-report"
   else
     local k v kv
@@ -214,7 +215,10 @@ replay() {
     "bytes_per_s_per_rx_lcore=$(awk -v a="$bps" -v n="$n_rx" 'BEGIN{printf "%.0f", a/n}')" \
     "bytes_per_s_per_worker=$(awk -v a="$bps" -v n="$workers" 'BEGIN{printf "%.0f", a/n}')" \
     "latency_p50_us=$(field "$latency" p50) latency_p99_us=$(field "$latency" p99)" \
-    "latency_p999_us=$(field "$latency" p999) latency_max_us=$(field "$latency" max)"
+    "latency_p999_us=$(field "$latency" p999) latency_max_us=$(field "$latency" max)" \
+    "rx_cpu_s=$(field "$cpu" rx_s) worker_cpu_s=$(field "$cpu" workers_s)" \
+    "producer_cpu_s=$(field "$cpu" producers_s)" \
+    "messages_per_worker_cpu_s=$(field "$cpu" worker_messages_per_cpu_s)"
 }
 
 # paced RATE: one paced replay of the memory capture into the null sink; prints PACED or ERROR.

@@ -225,23 +225,27 @@ def main() -> int:
     if srows:
         out += ["", "## Kernel-socket receiver on loopback", "",
                 "| size | sink | offered msg/s | sent msg/s | delivered msg/s | loss % | kernel drops "
-                "| RX+worker CPU s/M | producer CPU s/M | latency p50/p99/p99.9 µs |",
+                "| RX+worker CPU s/M (RX / worker) | producer CPU s/M | latency p50/p99/p99.9 µs |",
                 "|---|---|---|---|---|---|---|---|---|---|"]
         for size, sink, offered, b in srows:
             lat = "/".join(f"{b[k]:.0f}" if k in b else "-"
                            for k in ("lat_p50_us", "lat_p99_us", "lat_p999_us"))
             out.append(f"| {size} | {sink} | {si(offered)} | {si(b.get('sent', 0))} | "
                        f"{si(b.get('delivered', 0))} | {b.get('loss_pct', 0):.2f} | "
-                       f"{b.get('kernel_drops', 0):.0f} | {b.get('rxwk_cpu_s_per_M', 0):.2f} | "
+                       f"{b.get('kernel_drops', 0):.0f} | {b.get('rxwk_cpu_s_per_M', 0):.2f} "
+                       f"({b.get('rx_cpu_s_per_M', float('nan')):.2f} / "
+                       f"{b.get('wk_cpu_s_per_M', float('nan')):.2f}) | "
                        f"{b.get('prod_cpu_s_per_M', 0):.2f} | {lat} |")
     if rrows:
         out += ["", "## DPDK pcap replay", "",
                 "| capture | sink | runs | msg/s per RX lcore (median) | msg/s per worker | "
-                "latency p50/p99/p99.9 µs (median) |", "|---|---|---|---|---|---|"]
+                "msg per worker CPU s | latency p50/p99/p99.9 µs (median) |",
+                "|---|---|---|---|---|---|---|"]
         for (cap, sink), rs in sorted(rrows.items()):
             med = lambda k: statistics.median(float(r[k]) for r in rs) if all(k in r for r in rs) else float("nan")
             out.append(f"| {cap} | {sink} | {len(rs)} | {si(med('messages_per_s_per_rx_lcore'))} | "
-                       f"{si(med('messages_per_s_per_worker'))} | {med('latency_p50_us'):.0f}/"
+                       f"{si(med('messages_per_s_per_worker'))} | "
+                       f"{si(med('messages_per_worker_cpu_s'))} | {med('latency_p50_us'):.0f}/"
                        f"{med('latency_p99_us'):.0f}/{med('latency_p999_us'):.0f} |")
     if paced:
         out += ["", "## DPDK paced replay (loss against offered load)", "",

@@ -20,6 +20,8 @@
 //                for want of socket buffer (SO_RXQ_OVFL)
 //   rxwk_cpu_s_per_M   CPU seconds of the RX and worker threads per million messages received
 //                (user + system, from /proc/self/task/*/schedstat, ns resolution)
+//   rx_cpu_s_per_M, wk_cpu_s_per_M   the same split by role, from the pipeline's own per-thread
+//                CPU clocks (pipeline_stats::rx_cpu_ns, worker_cpu_ns)
 //   prod_cpu_s_per_M   CPU seconds of the producer threads and librdkafka's threads per million
 //   sender_cpu_pct     the sender thread's CPU (it shares the two cores with the receiver)
 // Check before timing: a first pass at a low rate must turn every message into a record with
@@ -387,6 +389,12 @@ void BM_SocketLoad(benchmark::State& state)
         state.counters["kernel_drops"] = double(after.kernel_drops - before.kernel_drops);
         state.counters["rxwk_cpu_s_per_M"] =
             received > 0 ? 1e-9 * double(cpu1.rx_worker - cpu0.rx_worker) / received * 1e6 : 0;
+        // the same split by role from the pipeline's own per-thread clocks (published each ms)
+        const auto per_M = [received](std::uint64_t ns) {
+            return received > 0 ? 1e-9 * double(ns) / received * 1e6 : 0;
+        };
+        state.counters["rx_cpu_s_per_M"] = per_M(after.rx_cpu_ns - before.rx_cpu_ns);
+        state.counters["wk_cpu_s_per_M"] = per_M(after.worker_cpu_ns - before.worker_cpu_ns);
         state.counters["prod_cpu_s_per_M"] =
             received > 0 ? 1e-9 * double(cpu1.producer - cpu0.producer) / received * 1e6 : 0;
         state.counters["sender_cpu_pct"] = 100.0 * 1e-9 * double(sender_cpu) / seconds;

@@ -1,9 +1,10 @@
 #include "envelope/json_writer.hpp"
 
+#include "common/swar.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstring>
 
 namespace udpn::envelope {
 namespace {
@@ -75,14 +76,9 @@ int utf8_sequence(const unsigned char* p, std::size_t n) noexcept
 /// the SWAR "has byte less than n" / "has zero byte" tests, exact for "any" (n <= 128).
 inline bool plain8(const unsigned char* p) noexcept
 {
-    constexpr std::uint64_t ones = 0x0101010101010101ull;
-    constexpr std::uint64_t highs = 0x8080808080808080ull;
-    std::uint64_t x;
-    std::memcpy(&x, p, sizeof x);
-    const std::uint64_t control = (x - ones * 0x20) & ~x;
-    const std::uint64_t q = x ^ (ones * '"');
-    const std::uint64_t b = x ^ (ones * '\\');
-    return ((control | ((q - ones) & ~q) | ((b - ones) & ~b) | x) & highs) == 0;
+    const std::uint64_t x = swar::load8(p);
+    return (swar::bytes_below(x, 0x20) | swar::bytes_equal(x, '"') | swar::bytes_equal(x, '\\') |
+            swar::bytes_non_ascii(x)) == 0;
 }
 
 /// Runs the escaping scan over \p s, calling sink(string_view) for each output piece. With

@@ -5,10 +5,10 @@
 /// validator: the decoder has already parsed the document; this only has to be safe on any input.
 #pragma once
 
-#include <bit>
+#include "common/swar.hpp"
+
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -160,12 +160,13 @@ class json_cursor {
             // Eight bytes at a time while none is a quote or a bracket ('[' | 0x20 == '{'), then
             // straight to the first one.
             while (_end - _p >= 8) {
-                const std::uint64_t x = load8(_p);
+                const std::uint64_t x = swar::load8(_p);
                 const std::uint64_t folded = x | 0x2020202020202020ull;
                 const std::uint64_t hits =
-                    has_byte(x, '"') | has_byte(folded, '{') | has_byte(folded, '}');
+                    swar::bytes_equal(x, '"') | swar::bytes_equal(folded, '{') |
+                    swar::bytes_equal(folded, '}');
                 if (hits != 0) {
-                    _p += first_hit(hits);
+                    _p += swar::first_flagged(hits);
                     break;
                 }
                 _p += 8;
@@ -208,10 +209,10 @@ class json_cursor {
             // Eight bytes at a time while none is a quote or a backslash, then straight to the
             // first one (the byte loop below handles it).
             while (_end - _p >= 8) {
-                const std::uint64_t x = load8(_p);
-                const std::uint64_t hits = has_byte(x, '"') | has_byte(x, '\\');
+                const std::uint64_t x = swar::load8(_p);
+                const std::uint64_t hits = swar::bytes_equal(x, '"') | swar::bytes_equal(x, '\\');
                 if (hits != 0) {
-                    _p += first_hit(hits);
+                    _p += swar::first_flagged(hits);
                     break;
                 }
                 _p += 8;
@@ -267,29 +268,6 @@ class json_cursor {
         return fail_false();
     }
 
-    static std::uint64_t load8(const char* p) noexcept
-    {
-        std::uint64_t x;
-        std::memcpy(&x, p, sizeof x);
-        return x;
-    }
-    /// Non-zero when a byte of \p x equals \p c (SWAR zero-byte test).
-    static std::uint64_t has_byte(std::uint64_t x, char c) noexcept
-    {
-        const std::uint64_t v = x ^ (0x0101010101010101ull * static_cast<unsigned char>(c));
-        return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
-    }
-    /// Offset of the first byte that has_byte() flagged in \p hits (non-zero). The lowest
-    /// flagged byte is exact (a borrow only reaches bytes after a match), so on little-endian
-    /// hosts this is the first match; elsewhere 0 (the caller's byte loop finds it).
-    static std::size_t first_hit(std::uint64_t hits) noexcept
-    {
-        if constexpr (std::endian::native == std::endian::little) {
-            return static_cast<std::size_t>(std::countr_zero(hits)) / 8;
-        } else {
-            return 0;
-        }
-    }
     static bool is_delimiter(char c) noexcept
     {
         return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' ||

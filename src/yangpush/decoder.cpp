@@ -1,4 +1,5 @@
 #include "yangpush/decoder.hpp"
+#include "common/swar.hpp"
 #include "common/text.hpp"
 
 #include "yangpush/json_number.hpp"
@@ -9,7 +10,6 @@
 #include <bit>
 #include <charconv>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -29,16 +29,18 @@ constexpr std::string_view envelope_name = "ietf-yp-notification:envelope";
 /// over-read of the last word.
 const char* quote_or_backslash(const char* p) noexcept
 {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL;
-    constexpr std::uint64_t highs = 0x8080808080808080ULL;
     for (;; p += 8) {
-        std::uint64_t x;
-        std::memcpy(&x, p, sizeof x);
-        const std::uint64_t q = x ^ (ones * '"');
-        const std::uint64_t b = x ^ (ones * '\\');
-        const std::uint64_t hit = (((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+        const std::uint64_t x = swar::load8(p);
+        const std::uint64_t hit = swar::bytes_equal(x, '"') | swar::bytes_equal(x, '\\');
         if (hit != 0) {
-            return p + (std::countr_zero(hit) >> 3);
+            if constexpr (std::endian::native == std::endian::little) {
+                return p + swar::first_flagged(hit);
+            } else {
+                while (*p != '"' && *p != '\\') {
+                    ++p; // the first match lies within this word
+                }
+                return p;
+            }
         }
     }
 }

@@ -10,6 +10,7 @@
 #include <bit>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -111,6 +112,9 @@ struct json_decoder::impl {
     od::parser parser;
     od::document doc;
     std::string_view input;
+    /// The document holds a `\\` somewhere: only then can a string or member name hold an escape
+    /// that validate() must check (one memchr per document instead of a scan of every string).
+    bool has_backslash = true;
 
     explicit impl(std::size_t max_bytes) : parser(max_bytes) {}
 
@@ -269,7 +273,7 @@ struct json_decoder::impl {
     /// tests/fuzz/fuzz_decode_json). The decoder calls it on every value its readers do not
     /// consume. Recursion depth is bounded by the parser's max_depth.
     /// Allocates nothing: strings are unescaped into the parser's own buffer.
-    static bool validate(od::value v) noexcept
+    bool validate(od::value v) noexcept
     {
         od::json_type t;
         if (v.type().get(t)) {
@@ -306,8 +310,9 @@ struct json_decoder::impl {
         // follows it, e.g. a `:` after a string value).
         case od::json_type::string: {
             // simdjson's first stage has checked UTF-8, the closing quote and unescaped control
-            // characters; only escapes are left, so only a string holding one is unescaped.
-            if (*quote_or_backslash(v.raw_json_token().data() + 1) == '"') {
+            // characters; only escapes are left, so only a string holding one is unescaped
+            // (none does in a document without a backslash).
+            if (!has_backslash || *quote_or_backslash(v.raw_json_token().data() + 1) == '"') {
                 od::raw_json_string raw;
                 return !v.get_raw_json_string().get(raw);
             }
@@ -335,9 +340,9 @@ struct json_decoder::impl {
 
     /// A member name is well-formed: as for string values, only one holding an escape needs
     /// unescaping (the scan stops at the closing quote, found by simdjson's first stage).
-    static bool valid_key(od::field& f) noexcept
+    bool valid_key(od::field& f) const noexcept
     {
-        if (*quote_or_backslash(f.key().raw()) == '\\') {
+        if (has_backslash && *quote_or_backslash(f.key().raw()) == '\\') {
             std::string_view key;
             return !f.unescaped_key().get(key);
         }
@@ -347,6 +352,7 @@ struct json_decoder::impl {
     result<notification_view, decode_error> decode(std::string_view payload) noexcept
     {
         input = payload;
+        has_backslash = std::memchr(payload.data(), '\\', payload.size()) != nullptr;
         const simdjson::padded_string_view padded(payload.data(), payload.size(),
                                                   payload.size() + simdjson::SIMDJSON_PADDING);
         if (parser.iterate(padded).get(doc)) {

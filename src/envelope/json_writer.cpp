@@ -246,11 +246,24 @@ void json_writer::yang_string(std::string_view s) noexcept
 
 void json_writer::plain_string(std::string_view s) noexcept
 {
-    comma();
-    if (fits(s.size() + 2)) {
-        _out.push_back('"');
-        _out.append(s);
-        _out.push_back('"');
+    if (s.size() <= short_piece) { // one append, as plain_key()
+        char buf[short_piece + 3];
+        char* p = buf;
+        if (_need_comma) {
+            *p++ = ',';
+        }
+        *p++ = '"';
+        std::memcpy(p, s.data(), s.size());
+        p += s.size();
+        *p++ = '"';
+        put(std::string_view(buf, static_cast<std::size_t>(p - buf)));
+    } else {
+        comma();
+        if (fits(s.size() + 2)) {
+            _out.push_back('"');
+            _out.append(s);
+            _out.push_back('"');
+        }
     }
     _need_comma = true;
 }
@@ -268,30 +281,33 @@ void json_writer::qualified_string(std::string_view prefix, std::string_view loc
 
 void json_writer::number(std::uint64_t v) noexcept
 {
-    char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    comma();
-    put(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
+    char buf[25];
+    buf[0] = ','; // the comma and the digits in one append
+    const auto r = std::to_chars(buf + 1, buf + sizeof buf, v);
+    const char* from = _need_comma ? buf : buf + 1;
+    put(std::string_view(from, static_cast<std::size_t>(r.ptr - from)));
     _need_comma = true;
 }
 
 void json_writer::number(std::int64_t v) noexcept
 {
-    char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    comma();
-    put(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
+    char buf[25];
+    buf[0] = ','; // the comma and the digits in one append
+    const auto r = std::to_chars(buf + 1, buf + sizeof buf, v);
+    const char* from = _need_comma ? buf : buf + 1;
+    put(std::string_view(from, static_cast<std::size_t>(r.ptr - from)));
     _need_comma = true;
 }
 
 void json_writer::number_string(std::uint64_t v) noexcept
 {
-    char buf[24];
-    buf[0] = '"';
-    const auto r = std::to_chars(buf + 1, buf + sizeof buf - 1, v);
+    char buf[25];
+    buf[0] = ',';
+    buf[1] = '"';
+    const auto r = std::to_chars(buf + 2, buf + sizeof buf - 1, v);
     *r.ptr = '"';
-    comma();
-    put(std::string_view(buf, static_cast<std::size_t>(r.ptr + 1 - buf)));
+    const char* from = _need_comma ? buf : buf + 1;
+    put(std::string_view(from, static_cast<std::size_t>(r.ptr + 1 - from)));
     _need_comma = true;
 }
 

@@ -189,3 +189,64 @@ TEST(JsonWriter, ReusedBufferKeepsItsCapacity)
     }
     EXPECT_EQ(out.data(), data);
 }
+
+TEST(JsonWriter, PlainKeysStringsAndNumbersMatchTheEscapingFormsAtEveryLengthAndLimit)
+{
+    // plain_key / plain_string put a short piece (up to 64 octets) together with its comma and
+    // quotes and append it at once, a longer one in parts; number() and number_string() put
+    // the comma with the digits. Each must write what key() / string() write for text that
+    // needs no escaping, with and without a comma before it, and never pass the limit: for
+    // every limit below the full length the output is a prefix that overflowed(). The
+    // reference writes the numbers with raw() and string().
+    for (std::size_t len = 0; len <= 130; ++len) {
+        std::string text;
+        for (std::size_t i = 0; i < len; ++i) {
+            text.push_back(static_cast<char>('a' + i % 26));
+        }
+        auto write = [&](json_writer& w, bool plain) {
+            w.begin_object();
+            for (int member = 0; member < 2; ++member) { // the second one follows a comma
+                plain ? w.plain_key(text) : w.key(text);
+                w.begin_array();
+                plain ? w.plain_string(text) : w.string(text);
+                plain ? w.plain_string(text) : w.string(text);
+                if (plain) {
+                    w.number(std::uint64_t{len});
+                    w.number(-static_cast<std::int64_t>(len));
+                    w.number_string(len);
+                } else {
+                    w.raw(std::to_string(len));
+                    w.raw(std::to_string(-static_cast<std::int64_t>(len)));
+                    w.string(std::to_string(len));
+                }
+                w.end_array();
+            }
+            w.end_object();
+        };
+        std::string expected;
+        json_writer reference(expected);
+        write(reference, false);
+        ASSERT_FALSE(reference.overflowed());
+
+        std::string out;
+        json_writer w(out);
+        write(w, true);
+        ASSERT_EQ(out, expected) << "length " << len;
+
+        for (std::size_t limit : {std::size_t{0}, len / 2, len + 2, len + 3, len + 4,
+                                  expected.size() / 2, expected.size() - 1}) {
+            std::string cut;
+            json_writer limited(cut, limit);
+            write(limited, true);
+            EXPECT_TRUE(limited.overflowed()) << "length " << len << " limit " << limit;
+            EXPECT_LE(cut.size(), limit);
+            EXPECT_EQ(expected.compare(0, cut.size(), cut), 0)
+                << "length " << len << " limit " << limit << ": not a prefix: " << cut;
+        }
+        std::string exact;
+        json_writer at_limit(exact, expected.size());
+        write(at_limit, true);
+        EXPECT_FALSE(at_limit.overflowed()) << "length " << len;
+        EXPECT_EQ(exact, expected);
+    }
+}

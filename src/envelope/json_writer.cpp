@@ -246,25 +246,7 @@ void json_writer::yang_string(std::string_view s) noexcept
 
 void json_writer::plain_string(std::string_view s) noexcept
 {
-    if (s.size() <= short_piece) { // one append, as plain_key()
-        char buf[short_piece + 3];
-        char* p = buf;
-        if (_need_comma) {
-            *p++ = ',';
-        }
-        *p++ = '"';
-        std::memcpy(p, s.data(), s.size());
-        p += s.size();
-        *p++ = '"';
-        put(std::string_view(buf, static_cast<std::size_t>(p - buf)));
-    } else {
-        comma();
-        if (fits(s.size() + 2)) {
-            _out.push_back('"');
-            _out.append(s);
-            _out.push_back('"');
-        }
-    }
+    put_plain(s, false);
     _need_comma = true;
 }
 

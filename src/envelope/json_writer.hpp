@@ -71,28 +71,7 @@ class json_writer {
     /// own node names). Thread: the writer's owner.
     void plain_key(std::string_view k) noexcept
     {
-        // `,"k":` put together on the stack and appended at once: one std::string append
-        // (out of line in libstdc++) instead of four for a key of the usual size.
-        if (k.size() <= short_piece) {
-            char buf[short_piece + 4];
-            char* p = buf;
-            if (_need_comma) {
-                *p++ = ',';
-            }
-            *p++ = '"';
-            std::memcpy(p, k.data(), k.size());
-            p += k.size();
-            *p++ = '"';
-            *p++ = ':';
-            put(std::string_view(buf, static_cast<std::size_t>(p - buf)));
-        } else {
-            comma();
-            if (fits(k.size() + 3)) {
-                _out.push_back('"');
-                _out.append(k);
-                _out.append("\":", 2);
-            }
-        }
+        put_plain(k, true);
         _need_comma = false;
     }
 
@@ -132,6 +111,38 @@ class json_writer {
     /// Keys and plain strings up to this many octets are put together on the stack first.
     static constexpr std::size_t short_piece = 64;
 
+    /// [`,`]`"s"`[`:`] with \p s unchecked (plain_key, plain_string). A short \p s is put
+    /// together on the stack and appended at once: one std::string append (out of line in
+    /// libstdc++) instead of four. Inline: a literal's length is then a constant, and its
+    /// copy a few moves.
+    void put_plain(std::string_view s, bool colon) noexcept
+    {
+        if (s.size() <= short_piece) {
+            char buf[short_piece + 4];
+            char* p = buf;
+            if (_need_comma) {
+                *p++ = ',';
+            }
+            *p++ = '"';
+            std::memcpy(p, s.data(), s.size());
+            p += s.size();
+            *p++ = '"';
+            if (colon) {
+                *p++ = ':';
+            }
+            put(std::string_view(buf, static_cast<std::size_t>(p - buf)));
+            return;
+        }
+        comma();
+        if (fits(s.size() + 2 + (colon ? 1 : 0))) {
+            _out.push_back('"');
+            _out.append(s);
+            _out.push_back('"');
+            if (colon) {
+                _out.push_back(':');
+            }
+        }
+    }
     void put_escaped(std::string_view s, bool yang) noexcept;
     void grow(std::size_t need) noexcept;
 

@@ -530,6 +530,33 @@ std::vector<row> make_rows()
     t.push_back(integer_row("workers.max_payload_bytes", FIELD(pipeline.worker.max_payload_bytes),
                             1, int64_max, "Largest payload the decoder accepts, octets."));
 
+    // [xml], [cbor]: the transcoders of media types 2 and 3 (PROTOCOL.md §1), one per worker.
+    t.push_back(integer_row("xml.max_input_bytes", FIELD(pipeline.worker.xml.max_input_bytes), 1,
+                            int64_max,
+                            "Largest XML payload the transcoder accepts, octets (checked before "
+                            "parsing; counted transcode_failed/too_large)."));
+    t.push_back(integer_row("xml.max_output_bytes", FIELD(pipeline.worker.xml.max_output_bytes),
+                            1, int64_max,
+                            "Largest JSON text the XML transcoder writes, octets "
+                            "(output_too_large)."));
+    t.push_back(integer_row("xml.max_depth", FIELD(pipeline.worker.xml.max_depth), 1, 1024,
+                            "Deepest element nesting, wrappers included, checked before libyang "
+                            "(which recurses per level) sees the document (too_deep)."));
+    t.push_back(integer_row("xml.max_namespace_bindings",
+                            FIELD(pipeline.worker.xml.max_namespace_bindings), 8, 65536,
+                            "Most xmlns declarations in scope at once (too_deep)."));
+    t.push_back(integer_row("cbor.max_input_bytes", FIELD(pipeline.worker.cbor.max_input_bytes), 1,
+                            int64_max,
+                            "Largest CBOR payload the transcoder accepts, octets (checked "
+                            "before decoding; too_large)."));
+    t.push_back(integer_row("cbor.max_output_bytes", FIELD(pipeline.worker.cbor.max_output_bytes),
+                            1, int64_max,
+                            "Largest JSON text the CBOR transcoder writes, octets (base64 grows "
+                            "byte strings by 4/3, escaping up to 6x; output_too_large)."));
+    t.push_back(integer_row("cbor.max_depth", FIELD(pipeline.worker.cbor.max_depth), 1, 1024,
+                            "Deepest nesting of arrays, maps, tag 4 and indefinite-length "
+                            "strings (too_deep)."));
+
     // [producers]
     t.push_back(integer_row("producers.count", FIELD(pipeline.n_producers), 1, 256,
                             "Producer threads, each with its own Kafka producer; worker w hands "

@@ -293,6 +293,8 @@ std::string_view section_doc(std::string_view section)
         {"gaps", "Message ID gap accounting, per RX thread (PROTOCOL.md §2 step 6)."},
         {"pool", "Message buffers of each RX thread; the pool never grows."},
         {"workers", "Worker threads: decode, subscription table, topic and key, envelope."},
+        {"xml", "Each worker's XML transcoder: media type 2 to RFC 7951 JSON (PROTOCOL.md §1)."},
+        {"cbor", "Each worker's CBOR transcoder: media type 3 to RFC 7951 JSON (PROTOCOL.md §1)."},
         {"producers", "Producer threads: records to Kafka."},
         {"yang", "YANG modules the subscription filters are resolved against."},
         {"key", "Kafka topic and Message Key (PROTOCOL.md §7-§9)."},

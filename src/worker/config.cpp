@@ -64,6 +64,28 @@ std::vector<std::string> validate(const worker_config& config)
     if (config.max_payload_bytes == 0) {
         problems.emplace_back("max_payload_bytes: 0");
     }
+    // The transcoders' own limits (their constructors refuse the same).
+    const auto check_bytes = [&problems](const char* name, std::size_t v) {
+        if (v == 0) {
+            problems.push_back(std::string(name) + ": 0");
+        }
+    };
+    check_bytes("xml.max_input_bytes", config.xml.max_input_bytes);
+    check_bytes("xml.max_output_bytes", config.xml.max_output_bytes);
+    check_bytes("cbor.max_input_bytes", config.cbor.max_input_bytes);
+    check_bytes("cbor.max_output_bytes", config.cbor.max_output_bytes);
+    if (config.xml.max_depth < 1 || config.xml.max_depth > 1024) {
+        problems.push_back("xml.max_depth: " + std::to_string(config.xml.max_depth) +
+                           " (must be 1..1024)");
+    }
+    if (config.xml.max_namespace_bindings < 8) {
+        problems.push_back("xml.max_namespace_bindings: " +
+                           std::to_string(config.xml.max_namespace_bindings) + " (at least 8)");
+    }
+    if (config.cbor.max_depth < 1 || config.cbor.max_depth > 1024) {
+        problems.push_back("cbor.max_depth: " + std::to_string(config.cbor.max_depth) +
+                           " (must be 1..1024)");
+    }
     return problems;
 }
 

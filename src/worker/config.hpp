@@ -11,6 +11,8 @@
 #include "key/schema_context.hpp"
 #include "net/endpoint.hpp"
 #include "subscription/config.hpp"
+#include "yangpush/cbor_transcoder.hpp"
+#include "yangpush/xml_transcoder.hpp"
 
 #include <string>
 #include <vector>
@@ -46,6 +48,10 @@ struct worker_config {
     std::string content_type = "application/yang-data+json";
     /// Largest payload the JSON decoder accepts (octets).
     std::size_t max_payload_bytes = std::size_t{16} << 20;
+    /// Limits of the XML transcoder (media type 2 → RFC 7951 JSON, then decoded).
+    yangpush::xml_transcoder_config xml;
+    /// Limits of the CBOR transcoder (media type 3 → RFC 7951 JSON, then decoded).
+    yangpush::cbor_transcoder_config cbor;
 };
 
 /// Checks \p config: the key and envelope configs' own validation, at least one schema search

@@ -158,4 +158,14 @@ inline std::string push_update_contents(std::uint32_t id, std::initializer_list<
 
 inline constexpr std::string_view push_update_name = "ietf-yang-push:push-update";
 
+/// A push-update of subscription 1042 in XML (media type 2): interface eth0, six elements deep
+/// (notification, push-update, datastore-contents, interfaces, interface, name).
+inline constexpr std::string_view xml_push_update_1042 =
+    R"(<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0">)"
+    R"(<eventTime>2026-03-01T10:00:00.12Z</eventTime>)"
+    R"(<push-update xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-push"><id>1042</id>)"
+    R"(<datastore-contents><interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces">)"
+    R"(<interface><name>eth0</name></interface></interfaces></datastore-contents>)"
+    R"(</push-update></notification>)";
+
 } // namespace udpn::test

@@ -80,6 +80,45 @@ TEST(StageErrors, BadXmlAndCborAreTranscodeFailuresAndPrivateTypesUnsupported)
     EXPECT_EQ(st.xml_stats().transcoded, 0u);
 }
 
+// The [xml] and [cbor] options reach the stage's transcoders: a payload past a configured limit
+// is a transcode failure with that limit's reason (dead-lettered with it), one within passes
+// the limit check.
+TEST(StageErrors, ConfiguredTranscoderLimitsAreTheOnesEnforced)
+{
+    auto cfg = config_for(key::profile::latest);
+    cfg.dead_letter_topic = "dlq";
+    cfg.xml.max_depth = 5;
+    cfg.cbor.max_input_bytes = 4;
+    cfg.cbor.max_depth = 2;
+    worker::stage st(cfg, shared_schema());
+    collecting_sink sink;
+    message_maker mk;
+    auto reason = [&sink] { return sink.records.back().headers.at(1).second; };
+    // a push-update six elements deep against max_depth 5; the default, 128, transcodes it
+    const std::string xml(xml_push_update_1042);
+    EXPECT_EQ(st.process(mk.make(xml, 2), sink), process_status::dead_lettered);
+    EXPECT_EQ(reason(), yangpush::to_string(yangpush::xml_transcode_error::too_deep));
+    // {"a": [[1]]}: 7 octets against max_input_bytes 4
+    EXPECT_EQ(st.process(mk.make("\xa1\x61\x61\x81\x81\x01", 3), sink),
+              process_status::dead_lettered);
+    EXPECT_EQ(reason(), yangpush::to_string(yangpush::cbor_transcode_error::too_large));
+    // {"a": [[1]]} is 3 levels deep against max_depth 2 once the input limit lets it in
+    cfg.cbor.max_input_bytes = 64;
+    cfg.xml.max_depth = 6;
+    worker::stage wide(cfg, shared_schema());
+    EXPECT_NE(wide.process(mk.make(xml, 2), sink), process_status::dead_lettered);
+    EXPECT_EQ(wide.xml_stats().transcoded, 1u);
+    EXPECT_EQ(wide.process(mk.make("\xa1\x61\x61\x81\x81\x01", 3), sink),
+              process_status::dead_lettered);
+    EXPECT_EQ(reason(), yangpush::to_string(yangpush::cbor_transcode_error::too_deep));
+    // {"a": 1}: within both limits, so it is transcoded (the decoder then finds no
+    // notification in it)
+    EXPECT_EQ(wide.process(mk.make("\xa1\x61\x61\x01", 3), sink), process_status::dead_lettered);
+    EXPECT_EQ(wide.cbor_stats().transcoded, 1u);
+    EXPECT_EQ(st.stats().of(undecodable_reason::transcode_failed), 2u);
+    EXPECT_EQ(wide.stats().of(undecodable_reason::transcode_failed), 1u);
+}
+
 TEST(StageErrors, RejectedStateChangeIsProducedOnTheFallbackTopic)
 {
     worker::stage st(config_for(key::profile::latest), shared_schema());

@@ -411,13 +411,7 @@ TEST(Stage, XmlAndCborPushUpdatesAreKeyedLikeJson)
     message_maker mk;
     ASSERT_EQ(st.process(mk.make(started(started_1042)), sink), process_status::produced);
 
-    const std::string xml =
-        R"(<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0">)"
-        R"(<eventTime>2026-03-01T10:00:00.12Z</eventTime>)"
-        R"(<push-update xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-push"><id>1042</id>)"
-        R"(<datastore-contents><interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces">)"
-        R"(<interface><name>eth0</name></interface></interfaces></datastore-contents>)"
-        R"(</push-update></notification>)";
+    const std::string xml(xml_push_update_1042);
     ASSERT_EQ(st.process(mk.make(xml, 2), sink), process_status::produced)
         << (sink.records.empty() ? "" : sink.records.back().value);
 

@@ -431,6 +431,11 @@ std::vector<row> make_rows()
     t.push_back(integer_row("dtls.mtu", FIELD(pipeline.dtls.mtu), 576, 65535,
                             "Path MTU of the records the receiver sends (handshake flights), "
                             "octets."));
+    t.push_back(integer_row("dtls.cookie_secret_lifetime_s",
+                            FIELD(pipeline.dtls.cookie_secret_lifetime_s), 1, 86'400,
+                            "The stateless cookies' secret is replaced by a random one this "
+                            "often, seconds (RFC 6347 §4.2.1); cookies of the previous one still "
+                            "verify."));
 
     // [header]: UDP-notif header checks.
     t.push_back(boolean_row("header.accept_version0", FIELD(pipeline.rx.parse.accept_version0),

@@ -46,6 +46,12 @@ struct dtls_config {
     std::uint32_t idle_timeout_s = 600;
     /// Path MTU for the records the receiver sends (handshake flights), octets.
     std::uint32_t mtu = 1400;
+    /// The secret of the stateless cookies (HMAC-SHA256 of the exporter's address and port)
+    /// is replaced by a fresh random one this often, seconds (RFC 6347 §4.2.1: change it
+    /// frequently), so a cookie seen on the wire stops verifying. A cookie made with the
+    /// previous secret still verifies: an exporter whose HelloVerifyRequest came just before
+    /// a change is not refused. 1..86400.
+    std::uint32_t cookie_secret_lifetime_s = 300;
 };
 
 /// Checks \p cfg (only when enabled): the version, the files named, the limits.

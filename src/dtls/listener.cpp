@@ -144,7 +144,12 @@ struct listener::impl {
     listener_stats st;
     SSL_CTX* ctx = nullptr;
     BIO_METHOD* method = nullptr;
+    /// Cookie secrets: the current one makes and verifies cookies, the one before it (once
+    /// there was a change) only verifies them. Replaced at rotate_at_ns (on_tick).
     std::array<std::uint8_t, 32> secret{};
+    std::array<std::uint8_t, 32> previous_secret{};
+    bool has_previous_secret = false;
+    std::uint64_t rotate_at_ns = 0; ///< 0 until the first tick schedules it
     std::vector<std::string> pins; ///< normalized pinned_sha256
     SSL* listen_ssl = nullptr;
     bio_io listen_io;
@@ -211,19 +216,53 @@ struct listener::impl {
     {
         return static_cast<bio_io*>(BIO_get_data(SSL_get_rbio(ssl)));
     }
-    bool cookie_of(const bio_io& io, std::uint8_t* out) const noexcept
+    static bool cookie_of(const bio_io& io, const std::array<std::uint8_t, 32>& key,
+                          std::uint8_t* out) noexcept
     {
         unsigned int len = 0;
-        return HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+        return HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
                     reinterpret_cast<const unsigned char*>(&io.peer), io.peer_len, out,
                     &len) != nullptr &&
                len == cookie_len;
+    }
+    /// \p cookie is the one \p key makes for the peer of \p io.
+    static bool cookie_matches(const bio_io& io, const std::array<std::uint8_t, 32>& key,
+                               const unsigned char* cookie) noexcept
+    {
+        std::uint8_t expect[EVP_MAX_MD_SIZE];
+        return cookie_of(io, key, expect) && CRYPTO_memcmp(expect, cookie, cookie_len) == 0;
+    }
+    /// Replaces the cookie secret when its lifetime is over (RFC 6347 §4.2.1); the old one
+    /// keeps verifying until the next change.
+    void rotate_secret_if_due(std::uint64_t now_ns) noexcept
+    {
+        const std::uint64_t lifetime_ns =
+            std::uint64_t{cfg.cookie_secret_lifetime_s} * 1'000'000'000;
+        if (rotate_at_ns == 0) {
+            rotate_at_ns = now_ns + lifetime_ns;
+            return;
+        }
+        if (now_ns < rotate_at_ns) {
+            return;
+        }
+        std::array<std::uint8_t, 32> fresh{};
+        if (RAND_bytes(fresh.data(), static_cast<int>(fresh.size())) != 1) {
+            ERR_clear_error();
+            ++st.cookie_secret_change_failed;
+            rotate_at_ns = now_ns + 1'000'000'000;
+            return;
+        }
+        previous_secret = secret;
+        secret = fresh;
+        has_previous_secret = true;
+        ++st.cookie_secret_changes;
+        rotate_at_ns = now_ns + lifetime_ns;
     }
     static int generate_cookie(SSL* ssl, unsigned char* cookie, unsigned int* len)
     {
         bio_io* io = io_of(ssl);
         io->cookie_cb = true;
-        if (!io->owner->cookie_of(*io, cookie)) {
+        if (!cookie_of(*io, io->owner->secret, cookie)) {
             return 0;
         }
         *len = static_cast<unsigned int>(cookie_len);
@@ -234,9 +273,10 @@ struct listener::impl {
     {
         bio_io* io = io_of(ssl);
         io->cookie_cb = true;
-        std::uint8_t expect[EVP_MAX_MD_SIZE];
-        if (len == cookie_len && io->owner->cookie_of(*io, expect) &&
-            CRYPTO_memcmp(expect, cookie, cookie_len) == 0) {
+        const impl& owner = *io->owner;
+        if (len == cookie_len &&
+            (cookie_matches(*io, owner.secret, cookie) ||
+             (owner.has_previous_secret && cookie_matches(*io, owner.previous_secret, cookie)))) {
             return 1;
         }
         ++io->owner->st.cookie_mismatches;
@@ -576,6 +616,7 @@ struct listener::impl {
 
     void on_tick(std::uint64_t now_ns) noexcept
     {
+        rotate_secret_if_due(now_ns);
         const std::uint64_t hs_ns = std::uint64_t{cfg.handshake_timeout_ms} * 1'000'000;
         const std::uint64_t idle_ns = std::uint64_t{cfg.idle_timeout_s} * 1'000'000'000;
         for (auto it = sessions.begin(); it != sessions.end();) {
@@ -754,6 +795,9 @@ std::vector<std::string> validate(const dtls_config& cfg)
     }
     if (cfg.mtu < 576 || cfg.mtu > 65535) {
         problems.emplace_back("mtu must be 576..65535");
+    }
+    if (cfg.cookie_secret_lifetime_s < 1 || cfg.cookie_secret_lifetime_s > 86'400) {
+        problems.emplace_back("cookie_secret_lifetime_s must be 1..86400");
     }
     return problems;
 }

@@ -57,6 +57,10 @@ struct listener_stats {
                                           ///< (plain UDP-notif on the DTLS port, garbage)
     std::uint64_t hello_verify_sent = 0;  ///< HelloVerifyRequests sent (ClientHello w/o cookie)
     std::uint64_t cookie_mismatches = 0;  ///< ClientHellos with a cookie that did not verify
+    /// Cookie secrets replaced (dtls_config::cookie_secret_lifetime_s).
+    std::uint64_t cookie_secret_changes = 0;
+    /// Changes that found no random bytes (the old secret stays; tried again a second later).
+    std::uint64_t cookie_secret_change_failed = 0;
     std::uint64_t hello_dropped = 0;      ///< ClientHello-like datagrams OpenSSL refused to parse
     std::uint64_t handshake_cap_hits = 0; ///< verified ClientHellos refused: max_handshakes
     std::uint64_t session_cap_hits = 0;   ///< verified ClientHellos refused: max_sessions

@@ -283,6 +283,10 @@ constexpr field<listener_stats> dtls_fields[] = {
             "HelloVerifyRequests sent (ClientHello without a valid cookie; no state kept)."),
     counter("cookie_mismatches", &listener_stats::cookie_mismatches,
             "ClientHellos whose cookie did not verify (spoofed or stale)."),
+    counter("cookie_secret_changes", &listener_stats::cookie_secret_changes,
+            "Cookie secrets replaced (dtls.cookie_secret_lifetime_s)."),
+    counter("cookie_secret_change_failed", &listener_stats::cookie_secret_change_failed,
+            "Cookie secret changes that found no random bytes (the old secret stays)."),
     counter("hello_dropped", &listener_stats::hello_dropped,
             "ClientHello-like datagrams OpenSSL could not parse.")
         .drops(),

@@ -104,6 +104,7 @@ inline const std::map<std::string, std::string>& test_values()
         {"dtls.handshake_timeout_ms", "3000"},
         {"dtls.idle_timeout_s", "300"},
         {"dtls.mtu", "1280"},
+        {"dtls.cookie_secret_lifetime_s", "77"},
         {"socket.rcvbuf_bytes", "1048576"},
         {"socket.rcvbuf_force", "true"},
         {"socket.v6only", "true"},

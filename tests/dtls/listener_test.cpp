@@ -404,6 +404,50 @@ TEST(DtlsListener, ClientHelloFloodCostsNoState)
     EXPECT_EQ(srv.stats().sessions, 0u);
 }
 
+// RFC 6347 §4.2.1: the cookie secret changes every cookie_secret_lifetime_s. A cookie of the
+// secret before the current one still verifies (a HelloVerifyRequest just before a change);
+// one two changes old does not.
+TEST(DtlsListener, CookieSecretChangesAndOnlyThePreviousOneStillVerifies)
+{
+    auto cfg = server::base_config();
+    cfg.cookie_secret_lifetime_s = 60;
+    server srv(cfg);
+    auto cookie_hello = [&](raw_socket& sock, manual_client& mc) {
+        sock.send(mc.step());
+        const auto hvr = sock.receive();
+        EXPECT_FALSE(hvr.empty());
+        mc.feed(hvr);
+        return mc.step(); // the ClientHello with the cookie, not sent yet
+    };
+    raw_socket a(srv.port());
+    manual_client mc_a;
+    const auto hello_a = cookie_hello(a, mc_a);
+    raw_socket b(srv.port());
+    manual_client mc_b;
+    const auto hello_b = cookie_hello(b, mc_b);
+    // The server ticks after each datagram it takes, so the tick after a's ClientHello (the
+    // first tick schedules the first change) ran before it answered b's: the clock may move.
+
+    srv.advance_clock(61ull * 1'000'000'000);
+    ASSERT_TRUE(srv.wait_for([](const listener_stats& s) { return s.cookie_secret_changes == 1; }));
+    a.send(hello_a); // made with the previous secret: verifies
+    ASSERT_TRUE(srv.wait_for([](const listener_stats& s) { return s.handshakes_started == 1; }));
+    EXPECT_EQ(srv.stats().cookie_mismatches, 0u);
+
+    srv.advance_clock(61ull * 1'000'000'000);
+    ASSERT_TRUE(srv.wait_for([](const listener_stats& s) { return s.cookie_secret_changes == 2; }));
+    b.send(hello_b); // two changes old: refused, no state
+    ASSERT_TRUE(srv.wait_for([](const listener_stats& s) { return s.cookie_mismatches == 1; }));
+    EXPECT_EQ(srv.stats().handshakes_started, 1u);
+    EXPECT_EQ(srv.stats().cookie_secret_change_failed, 0u);
+
+    // A fresh exchange with the current secret still works.
+    raw_socket c(srv.port());
+    manual_client mc_c;
+    c.send(cookie_hello(c, mc_c));
+    ASSERT_TRUE(srv.wait_for([](const listener_stats& s) { return s.handshakes_started == 2; }));
+}
+
 TEST(DtlsListener, HandshakeCapRefusesAndHandshakeTimeoutFrees)
 {
     auto cfg = server::base_config();

@@ -15,6 +15,8 @@ import os
 import struct
 import sys
 
+from yang_cbor import cbor, cbor_head  # tools/yang_cbor.py, beside this script
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus")
 MAX_SEED = 8192  # octets; seeds stay small
@@ -90,40 +92,6 @@ def reassemble(datagrams):
             whole.append((mt, b"".join(s["parts"][i] for i in range(s["last"] + 1))))
             del sets[(pub, mid)]
     return whole
-
-
-# --- a small CBOR encoder (RFC 8949), name-based YANG CBOR from JSON values -------------------
-
-def cbor_head(major, n):
-    if n < 24:
-        return bytes([major << 5 | n])
-    for ai, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
-        if n < 1 << (8 * struct.calcsize(fmt)):
-            return bytes([major << 5 | ai]) + struct.pack(fmt, n)
-    raise ValueError(n)
-
-
-def cbor(v):
-    if v is None:
-        return b"\xf6"
-    if v is True:
-        return b"\xf5"
-    if v is False:
-        return b"\xf4"
-    if isinstance(v, int):
-        return cbor_head(0, v) if v >= 0 else cbor_head(1, -1 - v)
-    if isinstance(v, float):
-        return b"\xfb" + struct.pack(">d", v)
-    if isinstance(v, str):
-        b = v.encode()
-        return cbor_head(3, len(b)) + b
-    if isinstance(v, bytes):
-        return cbor_head(2, len(v)) + v
-    if isinstance(v, list):
-        return cbor_head(4, len(v)) + b"".join(cbor(x) for x in v)
-    if isinstance(v, dict):
-        return cbor_head(5, len(v)) + b"".join(cbor(k) + cbor(x) for k, x in v.items())
-    raise TypeError(type(v))
 
 
 # --- documents composed like the unit tests' ---------------------------------------------------

@@ -22,6 +22,9 @@ from scapy.layers.l2 import ARP, Dot1AD, Dot1Q, Ether
 from scapy.packet import Raw
 from scapy.utils import PcapWriter
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from yang_cbor import cbor, cbor_head  # noqa: E402  (tools/yang_cbor.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CASES = os.path.normpath(os.path.join(HERE, "..", "..", "pcap", "cases"))
 
@@ -511,32 +514,6 @@ def case_duplicate(cap):
     send(w)  # whole message twice
     send(s[2])  # late duplicate of a completed message's last segment
     send(udpnotif(3, 4, body(4)))
-
-
-# ---- Name-based CBOR (RFC 8949 §3, RFC 9254 §3.3), enough for the payload corpus ----------
-def cbor_head(major, n):
-    if n < 24:
-        return bytes([(major << 5) | n])
-    for ai, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if n < 1 << (8 * size):
-            return bytes([(major << 5) | ai]) + n.to_bytes(size, "big")
-    raise ValueError(n)
-
-
-def cbor(obj):
-    """Definite-length CBOR of dicts (text keys), lists, str, non-negative int, bool."""
-    if isinstance(obj, bool):
-        return b"\xf5" if obj else b"\xf4"
-    if isinstance(obj, int):
-        return cbor_head(0, obj)
-    if isinstance(obj, str):
-        b = obj.encode()
-        return cbor_head(3, len(b)) + b
-    if isinstance(obj, list):
-        return cbor_head(4, len(obj)) + b"".join(cbor(x) for x in obj)
-    if isinstance(obj, dict):
-        return cbor_head(5, len(obj)) + b"".join(cbor(k) + cbor(v) for k, v in obj.items())
-    raise TypeError(type(obj))
 
 
 def case_malformed_payloads(cap):

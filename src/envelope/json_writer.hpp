@@ -124,8 +124,10 @@ class json_writer {
                 *p++ = ',';
             }
             *p++ = '"';
-            std::memcpy(p, s.data(), s.size());
-            p += s.size();
+            if (!s.empty()) { // an empty view may hold nullptr, which memcpy must not get
+                std::memcpy(p, s.data(), s.size());
+                p += s.size();
+            }
             *p++ = '"';
             if (colon) {
                 *p++ = ':';

@@ -112,8 +112,8 @@ struct json_decoder::impl {
     od::parser parser;
     od::document doc;
     std::string_view input;
-    /// The document holds a `\\` somewhere: only then can a string or member name hold an escape
-    /// that validate() must check (one memchr per document instead of a scan of every string).
+    /// The document holds a backslash somewhere: only then can a string or member name hold an
+    /// escape that validate() must check (one memchr per document, not a scan of every string).
     bool has_backslash = true;
 
     explicit impl(std::size_t max_bytes) : parser(max_bytes) {}

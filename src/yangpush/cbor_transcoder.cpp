@@ -707,10 +707,20 @@ struct cbor_transcoder::impl {
 
 cbor_transcoder::cbor_transcoder(const cbor_transcoder_config& config)
 {
-    if (config.max_depth == 0 || config.max_depth > max_depth_limit) {
-        throw std::invalid_argument("yangpush: cbor max_depth must be 1..1024");
+    if (const auto problems = validate(config); !problems.empty()) {
+        throw std::invalid_argument("yangpush: cbor transcoder: " + problems.front());
     }
     _impl = std::make_unique<impl>(config);
+}
+
+std::vector<std::string> validate(const cbor_transcoder_config& config)
+{
+    std::vector<std::string> problems;
+    if (config.max_depth == 0 || config.max_depth > max_depth_limit) {
+        problems.push_back("max_depth: " + std::to_string(config.max_depth) +
+                           " (must be 1..1024)");
+    }
+    return problems;
 }
 
 cbor_transcoder::~cbor_transcoder() = default;

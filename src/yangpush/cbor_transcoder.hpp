@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace udpn::yangpush {
 
@@ -73,6 +74,10 @@ struct cbor_transcode_stats {
     std::uint64_t tags_unwrapped = 0; ///< tags other than 4 dropped from the output
     void count(cbor_transcode_error e) noexcept { ++failed[static_cast<std::size_t>(e)]; }
 };
+
+/// The problems of \p config that cbor_transcoder refuses (max_depth outside 1..1024), one line
+/// each, named by field; empty when it is usable. Thread: start-up.
+[[nodiscard]] std::vector<std::string> validate(const cbor_transcoder_config& config);
 
 /// Turns name-based YANG CBOR (RFC 9254) into RFC 7951 JSON text. One per worker; reuses its
 /// decoding state, and allocates nothing per message when the output string has capacity.

@@ -273,7 +273,7 @@ struct json_decoder::impl {
     /// tests/fuzz/fuzz_decode_json). The decoder calls it on every value its readers do not
     /// consume. Recursion depth is bounded by the parser's max_depth.
     /// Allocates nothing: strings are unescaped into the parser's own buffer.
-    bool validate(od::value v) noexcept
+    bool validate(od::value v) const noexcept
     {
         od::json_type t;
         if (v.type().get(t)) {

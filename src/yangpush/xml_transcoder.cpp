@@ -1260,12 +1260,24 @@ xml_transcoder::xml_transcoder(const ly_ctx* schema, const xml_transcoder_config
     if (schema == nullptr) {
         throw std::invalid_argument("yangpush: xml_transcoder needs a libyang context");
     }
-    if (config.max_depth == 0 || config.max_depth > max_depth_limit ||
-        config.max_namespace_bindings < 8) {
-        throw std::invalid_argument(
-            "yangpush: xml max_depth must be 1..1024 and max_namespace_bindings at least 8");
+    if (const auto problems = validate(config); !problems.empty()) {
+        throw std::invalid_argument("yangpush: xml transcoder: " + problems.front());
     }
     _impl = std::make_unique<impl>(schema, config);
+}
+
+std::vector<std::string> validate(const xml_transcoder_config& config)
+{
+    std::vector<std::string> problems;
+    if (config.max_depth == 0 || config.max_depth > max_depth_limit) {
+        problems.push_back("max_depth: " + std::to_string(config.max_depth) +
+                           " (must be 1..1024)");
+    }
+    if (config.max_namespace_bindings < 8) {
+        problems.push_back("max_namespace_bindings: " +
+                           std::to_string(config.max_namespace_bindings) + " (at least 8)");
+    }
+    return problems;
 }
 
 xml_transcoder::~xml_transcoder() = default;

@@ -36,6 +36,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct ly_ctx;
 
@@ -86,6 +87,11 @@ struct xml_transcode_stats {
     std::uint64_t envelope_members_skipped = 0; ///< unknown envelope children left out
     void count(xml_transcode_error e) noexcept { ++failed[static_cast<std::size_t>(e)]; }
 };
+
+/// The problems of \p config that xml_transcoder refuses (max_depth outside 1..1024,
+/// max_namespace_bindings below 8), one line each, named by field; empty when it is usable.
+/// Thread: start-up.
+[[nodiscard]] std::vector<std::string> validate(const xml_transcoder_config& config);
 
 /// Turns a YANG notification in XML into RFC 7951 JSON text. One per worker.
 class xml_transcoder {

@@ -163,6 +163,19 @@ TEST(StageErrors, BadConfigurationsThrowAtStartUp)
     bad_topic.dead_letter_topic = "no spaces allowed";
     EXPECT_THROW(worker::stage st(bad_topic, shared_schema()), std::invalid_argument);
 
+    // The transcoders' limits: named by option, with the transcoders' own checks.
+    auto bad_transcoders = config_for(key::profile::latest);
+    bad_transcoders.xml.max_depth = 0;
+    bad_transcoders.xml.max_namespace_bindings = 7;
+    bad_transcoders.cbor.max_depth = 1025;
+    bad_transcoders.cbor.max_output_bytes = 0;
+    EXPECT_EQ(worker::validate(bad_transcoders),
+              (std::vector<std::string>{"xml.max_depth: 0 (must be 1..1024)",
+                                        "xml.max_namespace_bindings: 7 (at least 8)",
+                                        "cbor.max_depth: 1025 (must be 1..1024)",
+                                        "cbor.max_output_bytes: 0"}));
+    EXPECT_THROW(worker::stage st(bad_transcoders, shared_schema()), std::invalid_argument);
+
     auto twice = config_for(key::profile::latest);
     twice.node_names.push_back(twice.node_names[0]);
     EXPECT_THROW(worker::stage st(twice, shared_schema()), std::invalid_argument);

@@ -263,33 +263,27 @@ void json_writer::qualified_string(std::string_view prefix, std::string_view loc
 
 void json_writer::number(std::uint64_t v) noexcept
 {
-    char buf[25];
-    buf[0] = ','; // the comma and the digits in one append
+    char buf[25]; // buf[0]: put_after_comma()'s
     const auto r = std::to_chars(buf + 1, buf + sizeof buf, v);
-    const char* from = _need_comma ? buf : buf + 1;
-    put(std::string_view(from, static_cast<std::size_t>(r.ptr - from)));
+    put_after_comma(buf, r.ptr);
     _need_comma = true;
 }
 
 void json_writer::number(std::int64_t v) noexcept
 {
-    char buf[25];
-    buf[0] = ','; // the comma and the digits in one append
+    char buf[25]; // buf[0]: put_after_comma()'s
     const auto r = std::to_chars(buf + 1, buf + sizeof buf, v);
-    const char* from = _need_comma ? buf : buf + 1;
-    put(std::string_view(from, static_cast<std::size_t>(r.ptr - from)));
+    put_after_comma(buf, r.ptr);
     _need_comma = true;
 }
 
 void json_writer::number_string(std::uint64_t v) noexcept
 {
-    char buf[25];
-    buf[0] = ',';
+    char buf[25]; // buf[0]: put_after_comma()'s
     buf[1] = '"';
     const auto r = std::to_chars(buf + 2, buf + sizeof buf - 1, v);
     *r.ptr = '"';
-    const char* from = _need_comma ? buf : buf + 1;
-    put(std::string_view(from, static_cast<std::size_t>(r.ptr + 1 - from)));
+    put_after_comma(buf, r.ptr + 1);
     _need_comma = true;
 }
 

@@ -119,10 +119,7 @@ class json_writer {
     {
         if (s.size() <= short_piece) {
             char buf[short_piece + 4];
-            char* p = buf;
-            if (_need_comma) {
-                *p++ = ',';
-            }
+            char* p = buf + 1;
             *p++ = '"';
             if (!s.empty()) { // an empty view may hold nullptr, which memcpy must not get
                 std::memcpy(p, s.data(), s.size());
@@ -132,7 +129,7 @@ class json_writer {
             if (colon) {
                 *p++ = ':';
             }
-            put(std::string_view(buf, static_cast<std::size_t>(p - buf)));
+            put_after_comma(buf, p);
             return;
         }
         comma();
@@ -144,6 +141,14 @@ class json_writer {
                 _out.push_back(':');
             }
         }
+    }
+    /// Appends [buf + 1, end), after a comma when one is needed: buf[0] is the caller's spare
+    /// octet for it, so the comma and the piece go in one append.
+    void put_after_comma(char* buf, const char* end) noexcept
+    {
+        buf[0] = ',';
+        const char* from = _need_comma ? buf : buf + 1;
+        put(std::string_view(from, static_cast<std::size_t>(end - from)));
     }
     void put_escaped(std::string_view s, bool yang) noexcept;
     void grow(std::size_t need) noexcept;

@@ -233,6 +233,21 @@ struct manual_client {
     void feed(const std::vector<std::uint8_t>& b) { BIO_write(in, b.data(), static_cast<int>(b.size())); }
 };
 
+/// The cookie exchange of \p mc over \p sock: its ClientHello out, the HelloVerifyRequest fed
+/// back, and the ClientHello that carries the cookie returned, not sent yet. Empty (and a test
+/// failure) when no HelloVerifyRequest came.
+std::vector<std::uint8_t> cookie_exchange(raw_socket& sock, manual_client& mc)
+{
+    sock.send(mc.step());
+    const auto hvr = sock.receive();
+    if (hvr.empty()) {
+        ADD_FAILURE() << "no HelloVerifyRequest";
+        return {};
+    }
+    mc.feed(hvr);
+    return mc.step();
+}
+
 TEST(DtlsListener, GoodExporterDeliversSeveralMessagesPerRecord)
 {
     server srv;
@@ -412,19 +427,12 @@ TEST(DtlsListener, CookieSecretChangesAndOnlyThePreviousOneStillVerifies)
     auto cfg = server::base_config();
     cfg.cookie_secret_lifetime_s = 60;
     server srv(cfg);
-    auto cookie_hello = [&](raw_socket& sock, manual_client& mc) {
-        sock.send(mc.step());
-        const auto hvr = sock.receive();
-        EXPECT_FALSE(hvr.empty());
-        mc.feed(hvr);
-        return mc.step(); // the ClientHello with the cookie, not sent yet
-    };
     raw_socket a(srv.port());
     manual_client mc_a;
-    const auto hello_a = cookie_hello(a, mc_a);
+    const auto hello_a = cookie_exchange(a, mc_a);
     raw_socket b(srv.port());
     manual_client mc_b;
-    const auto hello_b = cookie_hello(b, mc_b);
+    const auto hello_b = cookie_exchange(b, mc_b);
     // The server ticks after each datagram it takes, so the tick after a's ClientHello (the
     // first tick schedules the first change) ran before it answered b's: the clock may move.
 
@@ -444,7 +452,7 @@ TEST(DtlsListener, CookieSecretChangesAndOnlyThePreviousOneStillVerifies)
     // A fresh exchange with the current secret still works.
     raw_socket c(srv.port());
     manual_client mc_c;
-    c.send(cookie_hello(c, mc_c));
+    c.send(cookie_exchange(c, mc_c));
     ASSERT_TRUE(srv.wait_for([](const listener_stats& s) { return s.handshakes_started == 2; }));
 }
 
@@ -456,11 +464,9 @@ TEST(DtlsListener, HandshakeCapRefusesAndHandshakeTimeoutFrees)
     server srv(cfg);
     // Two exporters complete the cookie exchange and stop in the middle of the handshake.
     auto half_open = [&](raw_socket& sock, manual_client& mc) {
-        sock.send(mc.step());
-        const auto hvr = sock.receive();
-        ASSERT_FALSE(hvr.empty());
-        mc.feed(hvr);
-        sock.send(mc.step());
+        const auto hello = cookie_exchange(sock, mc);
+        ASSERT_FALSE(hello.empty());
+        sock.send(hello);
     };
     raw_socket a(srv.port());
     manual_client ma;

@@ -46,7 +46,7 @@ TEST(pipeline, two_exporters_end_to_end_no_loss)
             n_segmented += o.datagrams.size() > 1 ? 1 : 0;
         }
     }
-    const std::size_t n_datagrams = send_interleaved(e1, t1, e2, t2, p.local_port());
+    const std::size_t n_datagrams = send_interleaved(e1, t1, e2, t2, p);
     const std::size_t n_messages = t1.size() + t2.size();
     EXPECT_GT(n_segmented, 50u);
 

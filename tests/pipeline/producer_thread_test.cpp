@@ -70,11 +70,13 @@ TEST_P(pipeline_producers, keep_each_exporter_in_order_without_loss)
     constexpr long second_first = 100'001; // exporter 2's ordinals: 100001..
     const auto t1 = ordered_traffic("router-a", 7, n, 1);
     const auto t2 = ordered_traffic("router-b", 9, n, second_first);
-    (void)send_interleaved(e1, t1, e2, t2, p.local_port());
+    (void)send_interleaved(e1, t1, e2, t2, p);
     const std::size_t n_messages = t1.size() + t2.size();
 
     ASSERT_TRUE(wait_until([&] { return p.stats().kafka.delivered >= n_messages; }, 30s))
-        << "delivered " << p.stats().kafka.delivered << " of " << n_messages;
+        << "delivered " << p.stats().kafka.delivered << " of " << n_messages << " (datagrams "
+        << p.stats().datagrams << ", kernel drops " << p.stats().kernel_drops << ", worker messages "
+        << p.stats().worker_messages << ", queued " << p.stats().kafka.queued << ")";
     EXPECT_TRUE(has_thread_with_prefix("udpn-pr0"));
     EXPECT_EQ(has_thread_with_prefix("udpn-pr1"), n_producers == 2);
     EXPECT_TRUE(has_thread_with_prefix("rdk:")); // a real librdkafka client (cf. null sink)
@@ -178,7 +180,7 @@ TEST(pipeline_null_sink, counts_every_record_and_starts_no_kafka)
     exporter_socket e2(a1.c_str());
     const auto t1 = traffic_of("router-a", 7, 120);
     const auto t2 = traffic_of("router-b", 9, 120);
-    (void)send_interleaved(e1, t1, e2, t2, p.local_port());
+    (void)send_interleaved(e1, t1, e2, t2, p);
     const std::size_t n_messages = t1.size() + t2.size();
 
     ASSERT_TRUE(wait_until([&] { return p.stats().null_records >= n_messages; }, 20s))

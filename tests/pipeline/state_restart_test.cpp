@@ -76,7 +76,7 @@ TEST(pipeline_state, subscriptions_survive_a_restart_with_another_worker_count)
         p.start();
         exporter_socket e1(a0.c_str());
         exporter_socket e2(a1.c_str());
-        (void)send_interleaved(e1, t1, e2, t2, p.local_port());
+        (void)send_interleaved(e1, t1, e2, t2, p);
         const std::size_t n = t1.size() + t2.size();
         ASSERT_TRUE(wait_until([&] { return p.stats().null_records >= n; }, 20s));
         const pipeline::stop_report r = p.stop();
@@ -99,7 +99,7 @@ TEST(pipeline_state, subscriptions_survive_a_restart_with_another_worker_count)
         exporter_socket e2(a1.c_str());
         const auto d1 = data_only(t1);
         const auto d2 = data_only(t2);
-        (void)send_interleaved(e1, d1, e2, d2, p.local_port());
+        (void)send_interleaved(e1, d1, e2, d2, p);
         const std::size_t n = d1.size() + d2.size();
         ASSERT_TRUE(wait_until([&] { return p.stats().null_records >= n; }, 20s));
         const pipeline::stop_report r = p.stop();

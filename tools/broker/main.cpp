@@ -1,15 +1,16 @@
 /// \file
 /// udpnotif-broker: librdkafka's mock Kafka cluster as a stand-alone program, for demos and
-/// tests without a real broker (DESIGN.md §4). Prints the cluster's bootstrap address as the
-/// first line of stdout (so a script can read it and kcat can connect:
-/// `kcat -b "$(head -1 out)" -L`), creates the topics asked for, then runs until SIGINT or
-/// SIGTERM. The brokers listen on 127.0.0.1 on ports the kernel picks: librdkafka 2.0.2 has no
+/// tests without a real broker (DESIGN.md §4). Creates the topics asked for, then prints the
+/// cluster's bootstrap address as the first line of stdout (so a script can read it and kcat can
+/// connect: `kcat -b "$(head -1 out)" -L`), then runs until SIGINT or SIGTERM. The address comes
+/// only once every --topic exists: a client that connected earlier and asked for a topic's
+/// metadata would auto-create it with the mock's default of 4 partitions. The brokers listen on 127.0.0.1 on ports the kernel picks: librdkafka 2.0.2 has no
 /// way to choose them, so there is no --port option.
 /// Limits of the mock cluster (librdkafka 2.0.2): about 5 MB kept per partition, no
 /// CreateTopics (clients connecting here should not try to create topics: create them with
 /// --topic; other topics are auto-created with 4 partitions), no DescribeConfigs.
-/// Exit status: 0 after a signal, 1 the cluster or a topic could not be created, 2 bad
-/// command line.
+/// Exit status: 0 after a signal, 1 the cluster or a topic could not be created (nothing is
+/// printed on stdout then), 2 bad command line.
 
 #include "kafka/embedded_cluster.hpp"
 
@@ -26,8 +27,8 @@
 int main(int argc, char** argv)
 {
     CLI::App app{"udpnotif-broker: run librdkafka's mock Kafka cluster in this process; prints "
-                 "its bootstrap address as the first line of stdout, then runs until SIGINT or "
-                 "SIGTERM. Listen ports are chosen by the kernel (librdkafka 2.0.2 cannot fix "
+                 "its bootstrap address as the first line of stdout once every --topic exists, "
+                 "then runs until SIGINT or SIGTERM. Listen ports are chosen by the kernel (librdkafka 2.0.2 cannot fix "
                  "them)."};
     int n_brokers = 1;
     int n_partitions = 12;
@@ -63,8 +64,6 @@ int main(int argc, char** argv)
 
     try {
         udpn::kafka::embedded_cluster cluster(n_brokers);
-        std::printf("%s\n", cluster.bootstrap_servers().c_str());
-        std::fflush(stdout);
         for (const std::string& topic : topics) {
             const udpn::kafka::topic_status status =
                 cluster.create_topic(topic, n_partitions, replication_factor);
@@ -76,6 +75,8 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "udpnotif-broker: topic %s: %s, %d partition(s)\n", topic.c_str(),
                          udpn::kafka::to_string(status), n_partitions);
         }
+        std::printf("%s\n", cluster.bootstrap_servers().c_str());
+        std::fflush(stdout);
         std::fprintf(stderr, "udpnotif-broker: %d broker(s) at %s; stop with SIGINT or SIGTERM\n",
                      n_brokers, cluster.bootstrap_servers().c_str());
         int sig = 0;

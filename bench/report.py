@@ -50,6 +50,9 @@ SIZE_RULES = [
      lambda m: (f"{m[1]} ({m[3]})", int(m[2]) * 1000)),
     (re.compile(r"^(BM_RxPath)/whole_1k$"), lambda m: (f"{m[1]} (whole)", 1024)),
     (re.compile(r"^(BM_RxPath)/seg_9k_\d+$"), lambda m: (f"{m[1]} (segmented)", 9216)),
+    # UDP-notif message octets; record 0 = one message per DTLS record (dtls_bench.cpp)
+    (re.compile(r"^(BM_DtlsListener)/(\d+)/0/iterations:\d+$"),
+     lambda m: (f"{m[1]} (a record per message)", int(m[2]))),
 ]
 
 

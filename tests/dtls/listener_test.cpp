@@ -9,7 +9,7 @@
 #include "input/socket/recvmmsg_source.hpp"
 #include "input/socket/udp_socket.hpp"
 #include "test_certs.hpp"
-#include "udpnotif/encoder.hpp"
+#include "test_messages.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
@@ -152,14 +152,7 @@ tools::dtls_client_config good_config(std::uint16_t port)
 
 std::vector<std::uint8_t> message(std::uint32_t id, std::size_t payload_size)
 {
-    udpnotif::encode_params p;
-    p.publisher_id = 7;
-    p.message_id = id;
-    std::string payload = "{\"n\":" + std::to_string(id) + ",\"pad\":\"";
-    payload.append(payload_size > payload.size() + 2 ? payload_size - payload.size() - 2 : 0, 'x');
-    payload += "\"}";
-    return udpnotif::encode_message(
-        p, byte_span(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()));
+    return test::numbered_message(id, payload_size);
 }
 
 std::uint64_t failed(const listener_stats& s, handshake_failure f)

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -42,6 +43,14 @@ struct label {
 
 /// One sample of a family.
 struct sample {
+    sample() = default;
+    /// Every member but the suffix is usually given; the constructor spares each call site the
+    /// trailing members (and -Wmissing-field-initializers).
+    sample(std::vector<label> labels_, number value_, bool drop_ = false, std::string suffix_ = {})
+        : labels(std::move(labels_)), value(value_), drop(drop_), suffix(std::move(suffix_))
+    {
+    }
+
     std::vector<label> labels;
     number value = std::uint64_t{0};
     /// The value counts data the receiver dropped (DESIGN.md §2); the rate line lists these.

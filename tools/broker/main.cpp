@@ -4,8 +4,9 @@
 /// cluster's bootstrap address as the first line of stdout (so a script can read it and kcat can
 /// connect: `kcat -b "$(head -1 out)" -L`), then runs until SIGINT or SIGTERM. The address comes
 /// only once every --topic exists: a client that connected earlier and asked for a topic's
-/// metadata would auto-create it with the mock's default of 4 partitions. The brokers listen on 127.0.0.1 on ports the kernel picks: librdkafka 2.0.2 has no
-/// way to choose them, so there is no --port option.
+/// metadata would auto-create it with the mock's default of 4 partitions. The brokers listen on
+/// 127.0.0.1 on ports the kernel picks: librdkafka 2.0.2 has no way to choose them, so there is
+/// no --port option.
 /// Limits of the mock cluster (librdkafka 2.0.2): about 5 MB kept per partition, no
 /// CreateTopics (clients connecting here should not try to create topics: create them with
 /// --topic; other topics are auto-created with 4 partitions), no DescribeConfigs.
@@ -28,8 +29,8 @@ int main(int argc, char** argv)
 {
     CLI::App app{"udpnotif-broker: run librdkafka's mock Kafka cluster in this process; prints "
                  "its bootstrap address as the first line of stdout once every --topic exists, "
-                 "then runs until SIGINT or SIGTERM. Listen ports are chosen by the kernel (librdkafka 2.0.2 cannot fix "
-                 "them)."};
+                 "then runs until SIGINT or SIGTERM. Listen ports are chosen by the kernel "
+                 "(librdkafka 2.0.2 cannot fix them)."};
     int n_brokers = 1;
     int n_partitions = 12;
     int replication_factor = 1;

@@ -16,8 +16,8 @@
 // count and the plaintext octets must match. Items = messages; bytes = plaintext octets.
 // OpenSSL allocates with malloc, which the test-support allocation counter (operator new) does
 // not see, so this benchmark reports no allocs_per_msg.
-#include "dtls/listener.hpp"
 #include "dtls-send/dtls_client.hpp"
+#include "dtls/listener.hpp"
 #include "input/clock.hpp"
 #include "input/socket/recvmmsg_source.hpp"
 #include "input/socket/udp_socket.hpp"
@@ -57,7 +57,8 @@ std::vector<std::uint8_t> message(std::uint32_t id, std::size_t payload_size)
 /// Record plaintext octets for a case: 0 means one frame per record.
 std::size_t record_bytes_for(std::size_t message_octets, std::size_t record_octets)
 {
-    return record_octets != 0 ? record_octets : tools::dtls_client::frame(message(1, message_octets)).size();
+    return record_octets != 0 ? record_octets
+                              : tools::dtls_client::frame(message(1, message_octets)).size();
 }
 
 /// Datagrams the client writes for the whole run (one record per datagram).
@@ -154,7 +155,8 @@ capture make_capture(std::size_t message_octets, std::size_t record_octets)
         }
         c.sent.insert(c.sent.end(), batch.begin(), batch.end());
         // Read the chunk's datagrams before the next send (the socket buffer holds one chunk).
-        const std::size_t want = datagrams_for(message_octets, record_octets) / (n_messages / chunk);
+        const std::size_t want =
+            datagrams_for(message_octets, record_octets) / (n_messages / chunk);
         const std::size_t have = c.datagrams.size();
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
         while (c.datagrams.size() < have + want && std::chrono::steady_clock::now() < deadline) {
@@ -241,8 +243,7 @@ void register_case(std::int64_t message_octets, std::int64_t record_octets)
 {
     const std::size_t n = datagrams_for(static_cast<std::size_t>(message_octets),
                                         static_cast<std::size_t>(record_octets));
-    const std::size_t first =
-        n / (n_messages / chunk); // the checked chunk is fed before timing
+    const std::size_t first = n / (n_messages / chunk); // the checked chunk is fed before timing
     benchmark::RegisterBenchmark("BM_DtlsListener", BM_DtlsListener)
         ->Args({message_octets, record_octets})
         ->Iterations(static_cast<benchmark::IterationCount>(n - first));

@@ -75,8 +75,9 @@ TEST_P(pipeline_producers, keep_each_exporter_in_order_without_loss)
 
     ASSERT_TRUE(wait_until([&] { return p.stats().kafka.delivered >= n_messages; }, 30s))
         << "delivered " << p.stats().kafka.delivered << " of " << n_messages << " (datagrams "
-        << p.stats().datagrams << ", kernel drops " << p.stats().kernel_drops << ", worker messages "
-        << p.stats().worker_messages << ", queued " << p.stats().kafka.queued << ")";
+        << p.stats().datagrams << ", kernel drops " << p.stats().kernel_drops
+        << ", worker messages " << p.stats().worker_messages << ", queued "
+        << p.stats().kafka.queued << ")";
     EXPECT_TRUE(has_thread_with_prefix("udpn-pr0"));
     EXPECT_EQ(has_thread_with_prefix("udpn-pr1"), n_producers == 2);
     EXPECT_TRUE(has_thread_with_prefix("rdk:")); // a real librdkafka client (cf. null sink)

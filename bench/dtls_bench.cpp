@@ -30,7 +30,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -49,25 +48,22 @@ const test::test_certs& certs()
     return c;
 }
 
-std::vector<std::uint8_t> message(std::uint32_t id, std::size_t payload_size)
-{
-    return test::numbered_message(id, payload_size);
-}
-
 /// Record plaintext octets for a case: 0 means one frame per record.
 std::size_t record_bytes_for(std::size_t message_octets, std::size_t record_octets)
 {
-    return record_octets != 0 ? record_octets
-                              : tools::dtls_client::frame(message(1, message_octets)).size();
+    return record_octets != 0
+               ? record_octets
+               : tools::dtls_client::frame(test::numbered_message(1, message_octets)).size();
 }
 
-/// Datagrams the client writes for the whole run (one record per datagram).
-std::size_t datagrams_for(std::size_t message_octets, std::size_t record_octets)
+/// Datagrams (one record each) the client writes for one send() of a chunk: the frames of a
+/// chunk are cut into records of record_bytes_for() octets.
+std::size_t datagrams_per_chunk(std::size_t message_octets, std::size_t record_octets)
 {
-    const std::size_t frame = tools::dtls_client::frame(message(1, message_octets)).size();
+    const std::size_t frame =
+        tools::dtls_client::frame(test::numbered_message(1, message_octets)).size();
     const std::size_t record = record_bytes_for(message_octets, record_octets);
-    const std::size_t per_chunk = (chunk * frame + record - 1) / record;
-    return (n_messages / chunk) * per_chunk;
+    return (chunk * frame + record - 1) / record;
 }
 
 struct counting_handler {
@@ -93,7 +89,7 @@ struct capture {
     std::vector<std::vector<std::uint8_t>> sent;      // the messages, by id - 1
     std::vector<std::vector<std::uint8_t>> datagrams; // ciphertext, arrival order
     std::vector<input::datagram> views;
-    std::size_t first_chunk_datagrams = 0;
+    std::size_t first_chunk_datagrams = 0; // fed (and checked) before timing
     std::string error;
 };
 
@@ -144,10 +140,13 @@ capture make_capture(std::size_t message_octets, std::size_t record_octets)
     }
 
     const std::size_t record = record_bytes_for(message_octets, record_octets);
+    const std::size_t want = datagrams_per_chunk(message_octets, record_octets);
+    c.first_chunk_datagrams = want;
     for (std::size_t first = 0; first < n_messages / chunk * chunk; first += chunk) {
         std::vector<std::vector<std::uint8_t>> batch;
         for (std::size_t i = first; i < first + chunk; ++i) {
-            batch.push_back(message(static_cast<std::uint32_t>(i + 1), message_octets));
+            batch.push_back(
+                test::numbered_message(static_cast<std::uint32_t>(i + 1), message_octets));
         }
         if (!client.send(batch, record)) {
             c.error = "client send failed: " + client.error();
@@ -155,8 +154,6 @@ capture make_capture(std::size_t message_octets, std::size_t record_octets)
         }
         c.sent.insert(c.sent.end(), batch.begin(), batch.end());
         // Read the chunk's datagrams before the next send (the socket buffer holds one chunk).
-        const std::size_t want =
-            datagrams_for(message_octets, record_octets) / (n_messages / chunk);
         const std::size_t have = c.datagrams.size();
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
         while (c.datagrams.size() < have + want && std::chrono::steady_clock::now() < deadline) {
@@ -174,9 +171,6 @@ capture make_capture(std::size_t message_octets, std::size_t record_octets)
             c.error = "captured " + std::to_string(c.datagrams.size() - have) + " datagrams of " +
                       std::to_string(want) + " in a chunk";
             return c;
-        }
-        if (first == 0) {
-            c.first_chunk_datagrams = want;
         }
     }
     for (std::size_t i = 0; i < c.views.size(); ++i) {
@@ -239,29 +233,25 @@ void BM_DtlsListener(benchmark::State& state)
         static_cast<double>(c.listener->stats().records_discarded);
 }
 
+/// Registers one case; the iteration count is every datagram but the checked first chunk's.
 void register_case(std::int64_t message_octets, std::int64_t record_octets)
 {
-    const std::size_t n = datagrams_for(static_cast<std::size_t>(message_octets),
-                                        static_cast<std::size_t>(record_octets));
-    const std::size_t first = n / (n_messages / chunk); // the checked chunk is fed before timing
+    const std::size_t per_chunk = datagrams_per_chunk(static_cast<std::size_t>(message_octets),
+                                                      static_cast<std::size_t>(record_octets));
     benchmark::RegisterBenchmark("BM_DtlsListener", BM_DtlsListener)
         ->Args({message_octets, record_octets})
-        ->Iterations(static_cast<benchmark::IterationCount>(n - first));
+        ->Iterations(static_cast<benchmark::IterationCount>((n_messages / chunk - 1) * per_chunk));
 }
 
-} // namespace
-
-int main(int argc, char** argv)
-{
+// The iteration counts depend on the case, so the cases are registered at start-up.
+const bool registered = [] {
     for (const std::int64_t octets : {256, 1024, 4096, 8192}) {
         register_case(octets, 0);
     }
     register_case(1024, 16384);
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
-        return 1;
-    }
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+    return true;
+}();
+
+} // namespace
+
+BENCHMARK_MAIN();

@@ -3,14 +3,24 @@
 /// lenient about number syntax. The key module walks `datastore-contents` / `datastore-changes`
 /// with it per message (§7.3 Phase 3) and parses subtree filters with it at start-up. Not a
 /// validator: the decoder has already parsed the document; this only has to be safe on any input.
+/// On x86-64 (SSE2, always there) strings are searched 16 octets at a time and skipped
+/// containers 32 at a time as bit masks; elsewhere 8 at a time in a 64-bit word (SWAR).
 #pragma once
 
 #include "common/swar.hpp"
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define UDPN_JSON_CURSOR_SSE2 1
+#else
+#define UDPN_JSON_CURSOR_SSE2 0
+#endif
 
 namespace udpn::key::detail {
 
@@ -155,7 +165,64 @@ class json_cursor {
             bool e = false;
             return scalar_at(t, raw, e);
         }
-        std::size_t depth = 0;
+        return skip_container(0);
+    }
+
+    /// Where the cursor stands (for spans).
+    [[nodiscard]] const char* position() const noexcept { return _p; }
+
+  private:
+    /// Skips to the bracket that takes the nesting \p depth (0: the cursor stands at the `[` or
+    /// `{` of the value to skip) to zero, and past it. Brackets count outside strings only; a
+    /// backslash escapes the next byte inside a string. Any bracket closes any (the decoder has
+    /// checked the grammar; this only has to find the end).
+    bool skip_container(std::size_t depth) noexcept
+    {
+        bool in_string = false;
+#if UDPN_JSON_CURSOR_SSE2
+        // Thirty-two bytes per step as bit masks, one bit per byte. A block without a backslash
+        // needs no byte loop: the quotes' prefix XOR marks the bytes inside strings (carried
+        // from block to block), and only the brackets outside strings are visited, in order.
+        // A block with a backslash goes through the byte loop (escapes are rare in telemetry).
+        while (_end - _p >= 32) {
+            const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(_p));
+            const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(_p + 16));
+            const auto bits = [](__m128i a, __m128i b, char c) noexcept {
+                const __m128i cv = _mm_set1_epi8(c);
+                return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, cv))) |
+                       (static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, cv)))
+                        << 16);
+            };
+            if (bits(lo, hi, '\\') != 0) {
+                const int r = skip_bytes(_p + 32, depth, in_string);
+                if (r != 0) {
+                    return r > 0 || fail_false();
+                }
+                continue;
+            }
+            // '[' | 0x20 == '{' and ']' | 0x20 == '}'; no other byte folds onto either.
+            const __m128i fold = _mm_set1_epi8(0x20);
+            const __m128i flo = _mm_or_si128(lo, fold);
+            const __m128i fhi = _mm_or_si128(hi, fold);
+            const std::uint32_t quotes = bits(lo, hi, '"');
+            const std::uint32_t opens = bits(flo, fhi, '{');
+            const std::uint32_t closes = bits(flo, fhi, '}');
+            const std::uint32_t inside = prefix_xor(quotes) ^ (in_string ? ~0u : 0u);
+            for (std::uint32_t s = (opens | closes) & ~inside; s != 0; s &= s - 1) {
+                const int i = std::countr_zero(s);
+                if (((opens >> i) & 1u) != 0) {
+                    ++depth;
+                } else if (--depth == 0) {
+                    _p += i + 1;
+                    return true;
+                }
+            }
+            in_string = in_string != ((std::popcount(quotes) & 1) != 0);
+            _p += 32;
+        }
+        const int r = skip_bytes(_end, depth, in_string);
+        return r > 0 || fail_false();
+#else
         while (_p < _end) {
             // Eight bytes at a time while none is a quote or a bracket ('[' | 0x20 == '{'), then
             // straight to the first one.
@@ -194,31 +261,88 @@ class json_cursor {
             ++_p;
         }
         return fail_false();
+#endif
     }
 
-    /// Where the cursor stands (for spans).
-    [[nodiscard]] const char* position() const noexcept { return _p; }
+#if UDPN_JSON_CURSOR_SSE2
+    /// Bit i set when an odd number of the bits 0..i of \p x are set.
+    static constexpr std::uint32_t prefix_xor(std::uint32_t x) noexcept
+    {
+        x ^= x << 1;
+        x ^= x << 2;
+        x ^= x << 4;
+        x ^= x << 8;
+        x ^= x << 16;
+        return x;
+    }
 
-  private:
+    /// skip_container() a byte at a time up to \p limit (an escape may take the cursor one byte
+    /// past it): 1 when the container ended, -1 on a truncated escape, 0 at the limit.
+    int skip_bytes(const char* limit, std::size_t& depth, bool& in_string) noexcept
+    {
+        while (_p < limit) {
+            const char c = *_p;
+            if (in_string) {
+                if (c == '\\') {
+                    if (_end - _p < 2) {
+                        _p = _end;
+                        return -1;
+                    }
+                    _p += 2;
+                    continue;
+                }
+                in_string = c != '"';
+            } else if (c == '"') {
+                in_string = true;
+            } else if (c == '{' || c == '[') {
+                ++depth;
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                ++_p;
+                return 1;
+            }
+            ++_p;
+        }
+        return 0;
+    }
+#endif
+
     /// read_string() once the cursor stands at the opening quote (not failed).
     bool string_body(std::string_view& raw, bool& escaped) noexcept
     {
         const char* start = ++_p;
         escaped = false;
         for (;;) {
-            // Eight bytes at a time while none is a quote or a backslash, then straight to the
-            // first one (the byte loop below handles it).
-            while (_end - _p >= 8) {
-                const std::uint64_t x = swar::load8(_p);
-                const std::uint64_t hits = swar::bytes_equal(x, '"') | swar::bytes_equal(x, '\\');
-                if (hits != 0) {
-                    _p += swar::first_flagged(hits);
-                    break;
+#if UDPN_JSON_CURSOR_SSE2
+            // Sixteen bytes at a time while none is a quote or a backslash (most member names
+            // and values end within the first block), then straight to the first one.
+            if (_end - _p >= 16) {
+                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(_p));
+                const auto hits = static_cast<unsigned>(_mm_movemask_epi8(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+                if (hits == 0) {
+                    _p += 16;
+                    continue;
                 }
-                _p += 8;
-            }
-            if (_p >= _end) {
-                return fail_false();
+                _p += std::countr_zero(hits);
+            } else
+#endif
+            {
+                // Eight bytes at a time while none is a quote or a backslash, then straight to
+                // the first one (the byte loop below handles it).
+                while (_end - _p >= 8) {
+                    const std::uint64_t x = swar::load8(_p);
+                    const std::uint64_t hits =
+                        swar::bytes_equal(x, '"') | swar::bytes_equal(x, '\\');
+                    if (hits != 0) {
+                        _p += swar::first_flagged(hits);
+                        break;
+                    }
+                    _p += 8;
+                }
+                if (_p >= _end) {
+                    return fail_false();
+                }
             }
             const char c = *_p;
             if (c == '"') {

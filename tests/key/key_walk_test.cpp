@@ -1,8 +1,8 @@
 // The Phase 3 walk of list entries (PROTOCOL.md §7.3 Phase 3, issue 6): the one-pass walk of a
 // non-target entry whose keys come first, the look-ahead it falls back to, and the json_cursor
-// fast paths under them (SWAR jumps, member names without split_name). Each case asserts the
-// keys, counters and masks the walk must give; the mutation sweep at the end checks, for every
-// single-byte change and truncation of the documents, that the one-pass walk gives exactly what
+// fast paths under them (SSE2 blocks, SWAR jumps, member names without split_name), checked
+// against byte-at-a-time scans on random text. Each case asserts the keys, counters and masks
+// the walk must give; the mutation sweep at the end checks, for every single-byte change and truncation of the documents, that the one-pass walk gives exactly what
 // the look-ahead alone gives (the behaviour before the one-pass walk existed).
 #include "key/json_cursor.hpp"
 #include "key/key_builder.hpp"
@@ -82,6 +82,20 @@ TEST(LocalNameIs, AgreesWithTheTextAfterTheFirstColon)
     EXPECT_FALSE(detail::local_name_is("xname", "name"));
 }
 
+/// read_string() of \p doc (blanks, then a string, then one more octet) gives \p content and
+/// \p escaped and stops before the last octet.
+void expect_reads_string(const std::string& doc, std::string_view content, bool escaped)
+{
+    const exact_text text(doc);
+    json_cursor c(text.view());
+    std::string_view raw;
+    bool was_escaped = false;
+    ASSERT_TRUE(c.read_string(raw, was_escaped)) << doc;
+    EXPECT_EQ(raw, content);
+    EXPECT_EQ(was_escaped, escaped);
+    EXPECT_EQ(c.position(), text.view().data() + doc.size() - 1);
+}
+
 TEST(JsonCursor, ReadsStringsWhereverTheQuoteFallsInAWord)
 {
     for (std::size_t pad = 0; pad < 9; ++pad) {
@@ -93,14 +107,9 @@ TEST(JsonCursor, ReadsStringsWhereverTheQuoteFallsInAWord)
                     content.insert(esc, "\\\"");
                 }
                 const std::string doc = std::string(pad, ' ') + '"' + content + "\",";
-                const exact_text text(doc);
-                json_cursor c(text.view());
+                expect_reads_string(doc, content, esc < len);
                 std::string_view raw;
                 bool escaped = false;
-                ASSERT_TRUE(c.read_string(raw, escaped)) << doc;
-                EXPECT_EQ(raw, content);
-                EXPECT_EQ(escaped, esc < len);
-                EXPECT_EQ(c.position(), text.view().data() + doc.size() - 1); // at the ','
                 // Every truncation before the closing quote fails and stays in bounds.
                 for (std::size_t cut = 0; cut + 2 < doc.size(); ++cut) {
                     const exact_text part(std::string_view(doc).substr(0, cut));
@@ -110,6 +119,87 @@ TEST(JsonCursor, ReadsStringsWhereverTheQuoteFallsInAWord)
                 }
             }
         }
+    }
+}
+
+/// What skip_value() of a container must do, one byte at a time: the offset just past the
+/// bracket that closes the one at \p text[0], or npos when the text ends first.
+std::size_t reference_skip(std::string_view text)
+{
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i; // the escaped byte, if any
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return std::string_view::npos;
+}
+
+TEST(JsonCursor, SkipsContainersAsAByteAtATimeScanWould)
+{
+    // Random text of brackets, quotes and backslashes, long enough for the 32-octet blocks:
+    // strings and escapes straddle block edges, a backslash ends the text, brackets sit inside
+    // strings. Each text is read in a heap block of its exact size (see exact_text).
+    const std::string alphabet = "{}[]\"\\ a:,";
+    std::mt19937 rng(20261208);
+    std::size_t n_closed = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string doc(1, (rng() & 1) != 0 ? '{' : '[');
+        const std::size_t len = rng() % 160;
+        for (std::size_t i = 0; i < len; ++i) {
+            // Mostly plain bytes, so that strings and depths of some length occur.
+            doc += (rng() % 4 == 0) ? alphabet[rng() % alphabet.size()] : 'a';
+        }
+        const exact_text text(doc);
+        json_cursor c(text.view());
+        const std::size_t want = reference_skip(doc);
+        const bool ok = c.skip_value();
+        ASSERT_EQ(ok, want != std::string_view::npos) << doc;
+        if (ok) {
+            ++n_closed;
+            EXPECT_EQ(c.position(), text.view().data() + want) << doc;
+        }
+        EXPECT_EQ(c.failed(), !ok);
+    }
+    EXPECT_GT(n_closed, 1000u); // both outcomes are exercised
+}
+
+TEST(JsonCursor, ReadsLongStringsAsAByteAtATimeScanWould)
+{
+    // Strings past the 16-octet blocks, with escapes anywhere (one right before the end too).
+    std::mt19937 rng(8122026);
+    for (int round = 0; round < 20000; ++round) {
+        std::string content;
+        const std::size_t len = rng() % 80;
+        bool escaped = false;
+        for (std::size_t i = 0; i < len; ++i) {
+            if (rng() % 16 == 0) {
+                content += (rng() & 1) != 0 ? "\\\"" : "\\\\";
+                escaped = true;
+            } else {
+                content += static_cast<char>('a' + rng() % 26);
+            }
+        }
+        const std::string doc = '"' + content + "\"]";
+        expect_reads_string(doc, content, escaped);
+        // Without the closing quote it fails, in bounds.
+        const exact_text open(std::string_view(doc).substr(0, doc.size() - 2));
+        json_cursor t(open.view());
+        std::string_view raw;
+        bool was_escaped = false;
+        EXPECT_FALSE(t.read_string(raw, was_escaped)) << doc;
     }
 }
 

@@ -8,6 +8,8 @@
 // envelope): 1 KB messages whole in one datagram, or 9 KB messages in 7 UDP-notif segments
 // (MTU 1500). The list is sent again and again with fresh Message IDs for `run_seconds`, paced
 // with clock_nanosleep in sendmmsg batches of 32 by a sender thread of this process.
+// BM_SocketLoadNap/<size>/<offered>/<sink>/<nap_us>: the same with socket.receive_nap_us
+// (the RX thread's adaptive nap after a short burst, input/socket/receive_nap.hpp).
 // Sinks (argument sink): 0 = `null` (kafka.brokers = "null": the producer threads count the
 // records and drop them), 1 = `embedded` (librdkafka's mock cluster in this process, 12
 // partitions).
@@ -307,7 +309,8 @@ bool wait_for(Pred pred, std::chrono::milliseconds limit)
     return true;
 }
 
-void BM_SocketLoad(benchmark::State& state)
+/// One run; \p nap_us is socket.receive_nap_us (BM_SocketLoadNap).
+void socket_load(benchmark::State& state, std::uint32_t nap_us)
 {
     const auto size = static_cast<std::size_t>(state.range(0));
     const auto offered = double(state.range(1));
@@ -323,6 +326,7 @@ void BM_SocketLoad(benchmark::State& state)
     cfg.worker.schema.search_dirs = {UDPN_SOCKET_BENCH_YANG_DIR};
     cfg.kafka.brokers = null_sink ? "null" : "embedded";
     cfg.kafka.embedded_partitions = 12;
+    cfg.rx_loop.nap_max_ns = std::uint64_t{nap_us} * 1000;
 
     for (auto _ : state) {
         pipeline::pipeline p(cfg);
@@ -409,6 +413,16 @@ void BM_SocketLoad(benchmark::State& state)
     }
 }
 
+void BM_SocketLoad(benchmark::State& state)
+{
+    socket_load(state, 0);
+}
+
+void BM_SocketLoadNap(benchmark::State& state)
+{
+    socket_load(state, static_cast<std::uint32_t>(state.range(3)));
+}
+
 void loads(benchmark::internal::Benchmark* b)
 {
     for (const int sink : {0, 1}) {
@@ -426,6 +440,14 @@ void loads(benchmark::internal::Benchmark* b)
 BENCHMARK(BM_SocketLoad)
     ->Apply(loads)
     ->ArgNames({"size", "offered", "sink"})
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+// The 1 KB null-sink loads again with receive naps of at most 300 and 1000 us.
+BENCHMARK(BM_SocketLoadNap)
+    ->ArgsProduct({{1024}, {50'000, 100'000, 200'000}, {0}, {300, 1000}})
+    ->ArgNames({"size", "offered", "sink", "nap_us"})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);

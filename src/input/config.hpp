@@ -111,6 +111,15 @@ struct rx_loop_config {
     int cpu = -1;
     /// Thread name (at most 15 characters are kept, Linux limit), e.g. "udpn-rx0".
     std::string name = "udpn-rx";
+    /// Longest receive nap after a short burst, nanoseconds (`socket.receive_nap_us`; 0 = no
+    /// nap). See input/socket/receive_nap.hpp.
+    std::uint64_t nap_max_ns = 0;
+    /// Datagrams one poll can return (recvmmsg_config::burst; the pipeline copies it): a burst
+    /// of half as many or more is not short.
+    std::size_t nap_burst = 64;
+    /// Most octets a nap may let queue (0: no limit); the pipeline sets a quarter of the
+    /// socket's effective receive buffer.
+    std::size_t nap_queue_budget = 0;
 };
 
 } // namespace udpn::input

@@ -646,6 +646,7 @@ struct pipeline::rx_unit {
         s.queue_full_drops = queue_full_drops;
         s.queue_full_waits = queue_full_waits;
         s.returns_queued = returns.items();
+        s.naps = loop_stats.naps;
         const std::lock_guard lock(published_mutex);
         published = s;
     }
@@ -1171,6 +1172,8 @@ void pipeline::run_rx(rx_unit& rx) noexcept
     input::rx_loop_config loop = _cfg.rx_loop;
     loop.cpu = cpu_at(_cfg.rx_cpus, rx.id);
     loop.name = "udpn-rx" + std::to_string(rx.id); // start-up of the thread, not per message
+    loop.nap_burst = _cfg.recvmmsg.burst;
+    loop.nap_queue_budget = rx.socket ? rx.socket->report().rcvbuf_effective / 4 : 0;
     rx.loop_stats = input::run_rx_loop(*rx.source, *rx.path, sink, _rx_stop, loop, housekeeping);
     rx.flush_handoffs(); // the workers still run (stop() joins RX first)
     rx.flush_wakeups();

@@ -109,6 +109,7 @@ inline const std::map<std::string, std::string>& test_values()
         {"socket.rcvbuf_force", "true"},
         {"socket.v6only", "true"},
         {"socket.receive_timeout_ms", "250"},
+        {"socket.receive_nap_us", "750"},
         {"socket.kernel_timestamps", "true"},
         {"socket.recv_burst", "32"},
         {"socket.max_datagram_bytes", "9000"},

@@ -120,6 +120,7 @@ TEST(OptionTable, RowsWriteTheFieldsTheyName)
     EXPECT_EQ(p.rx_cpus, (std::vector<int>{0, 1}));
     EXPECT_EQ(p.rx.source_allowlist, (std::vector<std::string>{"10.0.0.0/8", "2001:db8::/32"}));
     EXPECT_EQ(p.rx_loop.tick_interval_ns, 50'000'000u);
+    EXPECT_EQ(p.rx_loop.nap_max_ns, 750'000u);
     EXPECT_EQ(p.rx.reassembly.timeout_ns, 500'000'000u);
     EXPECT_EQ(p.rx.reassembly.max_segments_per_message, 100u);
     EXPECT_FALSE(p.rx.reassembly.key_includes_src_port);

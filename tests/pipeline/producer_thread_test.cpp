@@ -296,6 +296,40 @@ TEST(pipeline_wakeups, handoffs_wake_the_sleeping_worker_and_producer)
     }
 }
 
+// socket.receive_nap_us: the RX thread naps after short bursts (the pipeline gives the loop
+// its burst size and a quarter of the socket buffer as the queue budget) and still takes every
+// datagram; without the option it never naps.
+TEST(pipeline_receive_nap, a_napping_rx_thread_loses_nothing)
+{
+    for (const std::uint64_t nap_ns : {std::uint64_t{1'000'000}, std::uint64_t{0}}) {
+        pipeline::pipeline_config cfg = pipeline_config_for_test(1, 1, 1);
+        cfg.kafka.brokers = std::string(kafka::null_brokers_value);
+        cfg.rx_loop.nap_max_ns = nap_ns;
+        pipeline::pipeline p(cfg);
+        p.start();
+        exporter_socket e1("127.0.0.1");
+        exporter_socket e2("127.0.0.2");
+        const auto t1 = traffic_of("router-a", 7, 150);
+        const auto t2 = traffic_of("router-b", 9, 150);
+        const std::size_t n_datagrams = send_interleaved(e1, t1, e2, t2, p);
+        const std::size_t n_messages = t1.size() + t2.size();
+        ASSERT_TRUE(wait_until([&] { return p.stats().null_records >= n_messages; }, 20s))
+            << "counted " << p.stats().null_records << " of " << n_messages << ", nap " << nap_ns;
+        const pipeline::stop_report r = p.stop();
+        const pipeline::pipeline_stats& s = r.final_stats;
+        EXPECT_EQ(s.datagrams, n_datagrams);
+        EXPECT_EQ(s.null_records, n_messages);
+        EXPECT_EQ(s.kernel_drops, 0u);
+        const pipeline::thread_stats t = p.per_thread_stats();
+        ASSERT_EQ(t.rx.size(), 1u);
+        if (nap_ns != 0) {
+            EXPECT_GT(t.rx[0].naps, 0u);
+        } else {
+            EXPECT_EQ(t.rx[0].naps, 0u);
+        }
+    }
+}
+
 TEST(pipeline_null_sink, kafka_config_accepts_null_and_a_producer_refuses_it)
 {
     kafka::kafka_config k;

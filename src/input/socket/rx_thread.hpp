@@ -1,13 +1,17 @@
 /// \file
 /// The socket RX loop (STYLE.md §3.2 input/socket/rx_thread): poll a datagram source, run the
 /// burst through rx_path into a sink, run reassembly expiry every tick_interval_ns (clock-gated
-/// in the loop, no helper thread), until a stop flag is set. Plus thread pinning and naming.
+/// in the loop, no helper thread), until a stop flag is set; with cfg.nap_max_ns, sleep an
+/// adaptive nap after a short burst (receive_nap.hpp). Plus thread pinning and naming.
 #pragma once
 
 #include "input/clock.hpp"
 #include "input/config.hpp"
 #include "input/rx_path.hpp"
+#include "input/socket/receive_nap.hpp"
 #include "input/source.hpp"
+
+#include <time.h>
 
 #include <atomic>
 #include <cstdint>
@@ -33,6 +37,9 @@ struct rx_loop_stats {
     std::uint64_t ticks = 0;       ///< expiry runs
     std::uint64_t expired = 0;     ///< incomplete messages those runs dropped
     std::uint64_t messages = 0;    ///< messages the sink accepted
+    std::uint64_t naps = 0;        ///< receive naps taken (socket.receive_nap_us)
+    std::uint64_t nap_ns = 0;      ///< their asked length in all, nanoseconds
+    std::uint64_t nap_backoffs = 0; ///< kernel drops that lowered the nap's ceiling
     int pin_error = 0;             ///< errno of pinning (0: pinned or not asked)
     int name_error = 0;            ///< errno of naming (0: named)
 };
@@ -66,6 +73,11 @@ rx_loop_stats run_rx_loop(Source& source, rx_path& path, Sink&& sink,
     }
     std::uint64_t last_tick = monotonic_ns();
     datagram_batch batch;
+    receive_nap nap(cfg.nap_max_ns, cfg.nap_burst, cfg.nap_queue_budget);
+    std::uint64_t last_drops = 0;
+    if constexpr (requires { source.stats().kernel_drops; }) {
+        last_drops = source.stats().kernel_drops;
+    }
     while (!stop.load(std::memory_order_relaxed)) {
         ++st.iterations;
         const poll_status status = source.poll(batch);
@@ -81,12 +93,34 @@ rx_loop_stats run_rx_loop(Source& source, rx_path& path, Sink&& sink,
             now = monotonic_ns();
         }
         housekeeping(path);
+        if (cfg.nap_max_ns != 0) {
+            nap_input in;
+            if (status == poll_status::ok) {
+                in.datagrams = batch.items.size();
+                for (const datagram& d : batch.items) {
+                    in.octets += d.bytes.size();
+                }
+            }
+            if constexpr (requires { source.stats().kernel_drops; }) {
+                const std::uint64_t drops = source.stats().kernel_drops;
+                in.dropped = drops != last_drops;
+                last_drops = drops;
+            }
+            if (const std::uint64_t ns = nap.after_poll(in); ns != 0) {
+                const timespec ts{static_cast<time_t>(ns / 1'000'000'000),
+                                  static_cast<long>(ns % 1'000'000'000)};
+                (void)clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, nullptr); // EINTR: shorter nap
+                ++st.naps;
+                st.nap_ns += ns;
+            }
+        }
         if (now >= last_tick && now - last_tick >= cfg.tick_interval_ns) {
             st.expired += path.on_tick(now);
             ++st.ticks;
             last_tick = now;
         }
     }
+    st.nap_backoffs = nap.backoffs();
     return st;
 }
 

@@ -7,10 +7,12 @@
 // distribution.
 //   seed    `hostname LF datastore LF yang-index` key, netana topic, tm@2025-04-17 envelope
 //   latest  ietf-02 key with one instance xpath per interface, ietf-02 topic, tm@2026-07-19
-// Items = messages; bytes = payload octets. The output (topic, key, envelope) is checked once
-// before timing; allocs_per_msg counts global operator new calls in the timed loop (when
-// tests/support's counter is linked). YANG modules: $UDPN_YANG_DIR, else the directory meson
-// compiled in (../shared/yang).
+// BM_Worker_<profile>_varied/<bytes>: the same with 256 documents in turn (counters, status,
+// lengths and sequence numbers differ), not one document again and again.
+// Items = messages; bytes = payload octets (the mean, varied). The output (topic, key,
+// envelope) of each document is checked once before timing; allocs_per_msg counts global
+// operator new calls in the timed loop (when tests/support's counter is linked). YANG modules:
+// $UDPN_YANG_DIR, else the directory meson compiled in (../shared/yang).
 #include "worker/stage.hpp"
 #include "yangpush/decoder.hpp"
 
@@ -22,6 +24,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 using namespace udpn;
 
@@ -47,12 +50,23 @@ constexpr std::string_view started =
     R"( "ietf-yang-push-revision:module-version": [{"name": "ietf-interfaces", "revision": "2018-02-20"}]}}}})";
 
 /// An envelope-form push-update of at least \p min_bytes octets; \p n_interfaces gets the
-/// number of interface entries.
-std::string push_update(std::size_t min_bytes, int& n_interfaces)
+/// number of interface entries. Variant 0 is the reference document; any other has sequence
+/// number 2 + variant and draws each entry's oper-status and counters from a generator seeded
+/// by the variant, so that values, lengths and entry counts differ from one variant to the
+/// next as in a router's stream.
+std::string push_update(std::size_t min_bytes, int variant, int& n_interfaces)
 {
+    std::uint64_t x = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(variant);
+    auto draw = [&x](std::uint64_t below) { // xorshift64
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x % below;
+    };
     const std::string head =
         R"({"ietf-yp-notification:envelope": {"event-time": "2026-03-01T10:00:01.12Z",)"
-        R"( "hostname": "router-nyc-01", "sequence-number": 2, "contents": {)"
+        R"( "hostname": "router-nyc-01", "sequence-number": )" + std::to_string(2 + variant) +
+        R"(, "contents": {)"
         R"("ietf-yang-push:push-update": {"id": 1042,)"
         R"( "ietf-yp-observation:timestamp": "2026-03-01T10:00:01.00Z",)"
         R"( "datastore-contents": {"ietf-interfaces:interfaces": {"interface": [)";
@@ -60,10 +74,15 @@ std::string push_update(std::size_t min_bytes, int& n_interfaces)
     std::string body;
     n_interfaces = 0;
     while (head.size() + body.size() + tail.size() < min_bytes) {
+        const bool ref = variant == 0;
         body += n_interfaces ? ", " : "";
         body += R"({"name": "eth)" + std::to_string(n_interfaces) +
-                R"(", "type": "iana-if-type:ethernetCsmacd", "oper-status": "up", "statistics":)"
-                R"( {"in-octets": "123456789", "out-octets": "987654321", "in-errors": 0}})";
+                R"(", "type": "iana-if-type:ethernetCsmacd", "oper-status": ")" +
+                (ref || draw(4) != 0 ? "up" : "down") + R"(", "statistics": {"in-octets": ")" +
+                (ref ? "123456789" : std::to_string(draw(100'000'000'000ull))) +
+                R"(", "out-octets": ")" +
+                (ref ? "987654321" : std::to_string(draw(10'000'000'000ull))) +
+                R"(", "in-errors": )" + (ref ? "0" : std::to_string(draw(1000))) + "}}";
         ++n_interfaces;
     }
     return head + body + tail;
@@ -96,8 +115,37 @@ worker::message message_of(std::string& padded, std::string_view payload)
     return m;
 }
 
+/// Why the record of a push-update with \p n_interfaces entries is not what it should be, or
+/// empty: topic, key (latest: one instance xpath per interface, sorted, so the last one is
+/// looked up anywhere), envelope with the subscription metadata and the last entry.
+std::string check_record(const worker::record& r, key::profile p, std::string_view want_topic,
+                         std::string_view want_key_prefix, int n_interfaces)
+{
+    const std::string last_instance =
+        "/ietf-interfaces:interfaces/interface[name='eth" + std::to_string(n_interfaces - 1) + "']";
+    std::size_t n_bars = 0;
+    for (std::size_t at = r.key.find(" | "); at != std::string_view::npos;
+         at = r.key.find(" | ", at + 3)) {
+        ++n_bars;
+    }
+    const bool key_ok = r.key.starts_with(want_key_prefix) &&
+                        (p == key::profile::seed ||
+                         (r.key.find(last_instance) != std::string_view::npos &&
+                          n_bars + 1 == static_cast<std::size_t>(n_interfaces)));
+    if (r.topic != want_topic || !r.has_key || !key_ok ||
+        r.value.find("yang-push-subscription\":{\"id\":1042") == std::string_view::npos ||
+        r.value.find("\"ietf-telemetry-message:message\":{") == std::string_view::npos ||
+        r.value.find("\"eth" + std::to_string(n_interfaces - 1) + "\"") ==
+            std::string_view::npos) {
+        return "unexpected output: topic " + std::string(r.topic) + ", key " + std::string(r.key);
+    }
+    return {};
+}
+
+/// Times stage::process() on \p n_variants push-updates of state.range(0) octets (variant 0
+/// alone, or 0..n-1 in turn), each checked once before timing.
 void run(benchmark::State& state, key::profile p, std::string_view want_topic,
-         std::string_view want_key_prefix)
+         std::string_view want_key_prefix, int n_variants = 1)
 {
     worker::worker_config cfg;
     cfg.key.standards_profile = p;
@@ -113,46 +161,41 @@ void run(benchmark::State& state, key::profile p, std::string_view want_topic,
         state.SkipWithError("subscription-started was not produced");
         return;
     }
-    int n_interfaces = 0;
-    const std::string doc = push_update(static_cast<std::size_t>(state.range(0)), n_interfaces);
-    std::string padded;
-    const worker::message m = message_of(padded, doc);
-
-    // Check the output once: topic, key, envelope with the subscription metadata.
-    if (st.process(m, sink) != worker::process_status::produced) {
-        state.SkipWithError("the push-update was not produced");
-        return;
+    std::vector<std::string> padded(static_cast<std::size_t>(n_variants));
+    std::vector<worker::message> messages;
+    std::size_t payload_bytes = 0;
+    for (int v = 0; v < n_variants; ++v) {
+        int n_interfaces = 0;
+        const std::string doc =
+            push_update(static_cast<std::size_t>(state.range(0)), v, n_interfaces);
+        messages.push_back(message_of(padded[static_cast<std::size_t>(v)], doc));
+        payload_bytes += doc.size();
+        if (st.process(messages.back(), sink) != worker::process_status::produced) {
+            state.SkipWithError("the push-update was not produced");
+            return;
+        }
+        if (const std::string why =
+                check_record(sink.last, p, want_topic, want_key_prefix, n_interfaces);
+            !why.empty()) {
+            state.SkipWithError(why.c_str());
+            return;
+        }
     }
-    const std::string topic(sink.last.topic);
-    const std::string key(sink.last.key);
-    const std::string value(sink.last.value);
-    const std::string last_instance =
-        "/ietf-interfaces:interfaces/interface[name='eth" + std::to_string(n_interfaces - 1) + "']";
-    // latest: one instance xpath per interface (sorted, so look the last one up anywhere).
-    std::size_t n_bars = 0;
-    for (std::size_t at = key.find(" | "); at != std::string::npos; at = key.find(" | ", at + 3)) {
-        ++n_bars;
-    }
-    const bool key_ok = key.starts_with(want_key_prefix) &&
-                        (p == key::profile::seed ||
-                         (key.find(last_instance) != std::string::npos &&
-                          n_bars + 1 == static_cast<std::size_t>(n_interfaces)));
-    if (topic != want_topic || !sink.last.has_key || !key_ok ||
-        value.find("yang-push-subscription\":{\"id\":1042") == std::string::npos ||
-        value.find("\"ietf-telemetry-message:message\":{") == std::string::npos ||
-        value.find("eth" + std::to_string(n_interfaces - 1)) == std::string::npos) {
-        state.SkipWithError(("unexpected output: topic " + topic + ", key " + key).c_str());
-        return;
-    }
+    const std::size_t key_size = sink.last.key.size();
+    const std::size_t value_size = sink.last.value.size();
     // Warm up to the steady state.
     for (int i = 0; i < 16; ++i) {
-        (void)st.process(m, sink);
+        for (const worker::message& m : messages) {
+            (void)st.process(m, sink);
+        }
     }
 #if UDPN_HAVE_ALLOC_COUNTER
     const std::uint64_t allocs_before = test::allocations();
 #endif
+    std::size_t next = 0;
     for (auto _ : state) {
-        benchmark::DoNotOptimize(st.process(m, sink));
+        benchmark::DoNotOptimize(st.process(messages[next], sink));
+        next = next + 1 == messages.size() ? 0 : next + 1;
     }
 #if UDPN_HAVE_ALLOC_COUNTER
     // Read before touching state.counters (its map allocates).
@@ -160,11 +203,13 @@ void run(benchmark::State& state, key::profile p, std::string_view want_topic,
     state.counters["allocs_per_msg"] =
         static_cast<double>(allocs) / static_cast<double>(state.iterations());
 #endif
+    // Whole rounds over the variants, nearly: bytes by the mean payload size.
+    const double mean_payload = double(payload_bytes) / double(messages.size());
     state.SetItemsProcessed(state.iterations());
-    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(doc.size()));
-    state.counters["payload_bytes"] = static_cast<double>(doc.size());
-    state.counters["envelope_bytes"] = static_cast<double>(value.size());
-    state.counters["key_bytes"] = static_cast<double>(key.size());
+    state.SetBytesProcessed(static_cast<std::int64_t>(mean_payload * double(state.iterations())));
+    state.counters["payload_bytes"] = mean_payload;
+    state.counters["envelope_bytes"] = static_cast<double>(value_size);
+    state.counters["key_bytes"] = static_cast<double>(key_size);
 }
 
 void BM_Worker_seed(benchmark::State& state)
@@ -179,9 +224,27 @@ void BM_Worker_latest(benchmark::State& state)
         "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']");
 }
 
+/// 256 documents in turn: what the branch predictors and caches see of real traffic.
+constexpr int n_varied = 256;
+
+void BM_Worker_seed_varied(benchmark::State& state)
+{
+    run(state, key::profile::seed, "statistics.yang.ietf-interfaces.interfaces_interface",
+        "router-nyc-01\nietf-datastores:operational\nietf-interfaces:interfaces/interface/name",
+        n_varied);
+}
+
+void BM_Worker_latest_varied(benchmark::State& state)
+{
+    run(state, key::profile::latest, "if-interfaces-interface",
+        "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']", n_varied);
+}
+
 } // namespace
 
 BENCHMARK(BM_Worker_seed)->Arg(1024)->Arg(8192);
 BENCHMARK(BM_Worker_latest)->Arg(1024)->Arg(8192);
+BENCHMARK(BM_Worker_seed_varied)->Arg(1024)->Arg(8192);
+BENCHMARK(BM_Worker_latest_varied)->Arg(1024)->Arg(8192);
 
 BENCHMARK_MAIN();

@@ -9,10 +9,14 @@
 //   latest  ietf-02 key with one instance xpath per interface, ietf-02 topic, tm@2026-07-19
 // BM_Worker_<profile>_varied/<bytes>: the same with 256 documents in turn (counters, status,
 // lengths and sequence numbers differ), not one document again and again.
+// BM_Worker_pcapgen/<bytes>: udpnotif-pcapgen's push-updates (the socket and DPDK benchmarks'
+// traffic), seed profile.
 // Items = messages; bytes = payload octets (the mean, varied). The output (topic, key,
 // envelope) of each document is checked once before timing; allocs_per_msg counts global
 // operator new calls in the timed loop (when tests/support's counter is linked). YANG modules:
 // $UDPN_YANG_DIR, else the directory meson compiled in (../shared/yang).
+#include "pcapgen/traffic.hpp"
+#include "udpnotif/header.hpp"
 #include "worker/stage.hpp"
 #include "yangpush/decoder.hpp"
 
@@ -115,6 +119,32 @@ worker::message message_of(std::string& padded, std::string_view payload)
     return m;
 }
 
+/// Times stage::process() on \p messages in turn (checked by the caller) and reports items,
+/// bytes (\p payload_bytes is their payload octets in all: bytes/s by the mean), the mean
+/// payload and allocations per message.
+void time_messages(benchmark::State& state, worker::stage& st, worker::record_sink& sink,
+                   const std::vector<worker::message>& messages, std::size_t payload_bytes)
+{
+#if UDPN_HAVE_ALLOC_COUNTER
+    const std::uint64_t allocs_before = test::allocations();
+#endif
+    std::size_t next = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(st.process(messages[next], sink));
+        next = next + 1 == messages.size() ? 0 : next + 1;
+    }
+#if UDPN_HAVE_ALLOC_COUNTER
+    // Read before touching state.counters (its map allocates).
+    const std::uint64_t allocs = test::allocations() - allocs_before;
+    state.counters["allocs_per_msg"] =
+        static_cast<double>(allocs) / static_cast<double>(state.iterations());
+#endif
+    const double mean_payload = double(payload_bytes) / double(messages.size());
+    state.SetItemsProcessed(state.iterations());
+    state.SetBytesProcessed(static_cast<std::int64_t>(mean_payload * double(state.iterations())));
+    state.counters["payload_bytes"] = mean_payload;
+}
+
 /// Why the record of a push-update with \p n_interfaces entries is not what it should be, or
 /// empty: topic, key (latest: one instance xpath per interface, sorted, so the last one is
 /// looked up anywhere), envelope with the subscription metadata and the last entry.
@@ -189,25 +219,7 @@ void run(benchmark::State& state, key::profile p, std::string_view want_topic,
             (void)st.process(m, sink);
         }
     }
-#if UDPN_HAVE_ALLOC_COUNTER
-    const std::uint64_t allocs_before = test::allocations();
-#endif
-    std::size_t next = 0;
-    for (auto _ : state) {
-        benchmark::DoNotOptimize(st.process(messages[next], sink));
-        next = next + 1 == messages.size() ? 0 : next + 1;
-    }
-#if UDPN_HAVE_ALLOC_COUNTER
-    // Read before touching state.counters (its map allocates).
-    const std::uint64_t allocs = test::allocations() - allocs_before;
-    state.counters["allocs_per_msg"] =
-        static_cast<double>(allocs) / static_cast<double>(state.iterations());
-#endif
-    // Whole rounds over the variants, nearly: bytes by the mean payload size.
-    const double mean_payload = double(payload_bytes) / double(messages.size());
-    state.SetItemsProcessed(state.iterations());
-    state.SetBytesProcessed(static_cast<std::int64_t>(mean_payload * double(state.iterations())));
-    state.counters["payload_bytes"] = mean_payload;
+    time_messages(state, st, sink, messages, payload_bytes);
     state.counters["envelope_bytes"] = static_cast<double>(value_size);
     state.counters["key_bytes"] = static_cast<double>(key_size);
 }
@@ -240,11 +252,81 @@ void BM_Worker_latest_varied(benchmark::State& state)
         "router-nyc-01\n1042\n/ietf-interfaces:interfaces/interface[name='eth0']", n_varied);
 }
 
+/// BM_Worker_pcapgen/<bytes>: the push-updates udpnotif-pcapgen's traffic model makes (what
+/// socket_load_bench and the DPDK replay send): 8 exporters, 250 push-updates each of about
+/// <bytes> octets, each sent whole (IP fragmentation, not UDP-notif segments), the seed
+/// profile, every message in turn after each exporter's subscription-started. Its interface
+/// entries hold 25 members each (14 counters) where the documents above hold 7.
+void BM_Worker_pcapgen(benchmark::State& state)
+{
+    pcapgen::traffic_config tc;
+    tc.seed = 42;
+    tc.n_exporters = 8;
+    tc.messages_per_publisher = 1 + 250;
+    tc.size_min = tc.size_max = static_cast<std::size_t>(state.range(0));
+    tc.ip_fragment = true;
+    const pcapgen::traffic t = pcapgen::generate_traffic(tc);
+
+    worker::worker_config cfg;
+    cfg.key.distribution = key::topic_distribution::topic; // as BM_Worker_seed
+    cfg.schema.search_dirs = {UDPN_WORKER_BENCH_YANG_DIR};
+    worker::stage st(cfg, schema());
+    counting_sink sink;
+    std::vector<std::string> padded(t.datagrams.size());
+    std::vector<worker::message> subscriptions;
+    std::vector<worker::message> updates;
+    std::size_t payload_bytes = 0;
+    for (std::size_t i = 0; i < t.datagrams.size(); ++i) {
+        const pcapgen::datagram& d = t.datagrams[i];
+        const auto hdr = udpnotif::parse(byte_span(d.payload.data(), d.payload.size()));
+        if (!hdr || hdr->segmented) {
+            state.SkipWithError("pcapgen gave a datagram that is not a whole message");
+            return;
+        }
+        const std::string_view text(reinterpret_cast<const char*>(hdr->payload.data()),
+                                    hdr->payload.size());
+        worker::message m = message_of(padded[i], text);
+        m.exporter = t.exporters[d.exporter].src;
+        m.publisher_id = hdr->publisher_id;
+        m.message_id = hdr->message_id;
+        m.media_type = hdr->media_type;
+        if (text.find("subscription-started") != std::string_view::npos) {
+            subscriptions.push_back(m);
+        } else {
+            updates.push_back(m);
+            payload_bytes += text.size();
+        }
+    }
+    for (const worker::message& m : subscriptions) {
+        if (st.process(m, sink) != worker::process_status::produced) {
+            state.SkipWithError("a subscription-started was not produced");
+            return;
+        }
+    }
+    // Check every push-update once: produced, on the subscription's topic, keyed by hostname.
+    for (const worker::message& m : updates) {
+        if (st.process(m, sink) != worker::process_status::produced ||
+            sink.last.topic != "statistics.yang.ietf-interfaces.interfaces_interface" ||
+            !sink.last.has_key ||
+            !sink.last.key.ends_with(
+                "\nietf-datastores:operational\nietf-interfaces:interfaces/interface/name") ||
+            sink.last.value.find("\"ietf-telemetry-message:message\":{") ==
+                std::string_view::npos) {
+            state.SkipWithError(("unexpected output: topic " + std::string(sink.last.topic) +
+                                 ", key " + std::string(sink.last.key))
+                                    .c_str());
+            return;
+        }
+    }
+    time_messages(state, st, sink, updates, payload_bytes);
+}
+
 } // namespace
 
 BENCHMARK(BM_Worker_seed)->Arg(1024)->Arg(8192);
 BENCHMARK(BM_Worker_latest)->Arg(1024)->Arg(8192);
 BENCHMARK(BM_Worker_seed_varied)->Arg(1024)->Arg(8192);
 BENCHMARK(BM_Worker_latest_varied)->Arg(1024)->Arg(8192);
+BENCHMARK(BM_Worker_pcapgen)->Arg(1024)->Arg(8192);
 
 BENCHMARK_MAIN();

@@ -382,8 +382,10 @@ std::vector<row> make_rows()
         "back short, so that it "
         "wakes once per nap instead of once per datagram, microseconds; 0 = no nap. The nap "
         "adapts (doubles after short bursts, halves after long ones, stops on kernel drops) and "
-        "lets at most a quarter of the socket buffer queue; it adds up to its length to "
-        "latency. 1000 cut RX CPU per message by about 30 % at 100k msg/s (bench/README.md).",
+        "lets at most a quarter of the socket buffer queue as the last burst goes; it adds up "
+        "to its length to latency, and a burst after a quiet spell (a periodic "
+        "subscription's dump) must fit the socket buffer for one nap. 300-1000 cut the RX "
+        "thread's CPU per message by about a quarter at 100k msg/s (bench/README.md).",
         1'000));
     t.push_back(boolean_row("socket.kernel_timestamps", FIELD(pipeline.socket.kernel_timestamps),
                             "SO_TIMESTAMPNS: take each datagram's time from the kernel instead "

@@ -119,15 +119,19 @@ def throughput_plot(d: pathlib.Path, runs) -> list[str]:
     return ["throughput.png"] if gnuplot(d / "throughput.gp") else []
 
 
-SOCKET = re.compile(r"^BM_SocketLoad/size:(\d+)/offered:(\d+)/sink:(\d)")
+SOCKET = re.compile(r"^BM_SocketLoad(?:Nap)?/size:(\d+)/offered:(\d+)/sink:(\d)(?:/nap_us:(\d+))?")
 
 
 def socket_rows(runs):
+    """(size, sink, offered, run); the sink names a receive nap when the run had one."""
     rows = []
     for b in runs:
         m = SOCKET.match(b["name"])
         if m:
-            rows.append((int(m[1]), "embedded" if m[3] == "1" else "null", int(m[2]), b))
+            sink = "embedded" if m[3] == "1" else "null"
+            if m[4]:
+                sink += f", nap {m[4]} us"
+            rows.append((int(m[1]), sink, int(m[2]), b))
     return sorted(rows, key=lambda r: (r[0], r[1], r[2]))
 
 

@@ -112,7 +112,7 @@ def throughput_plot(d: pathlib.Path, runs) -> list[str]:
     plots = ", ".join(f"'throughput.dat' index {i} with linespoints title '{n}'"
                       for i, n in enumerate(names))
     (d / "throughput.gp").write_text(
-        "set terminal png size 1200,750\nset output 'throughput.png'\n"
+        "set terminal png noenhanced size 1200,750\nset output 'throughput.png'\n"
         "set logscale xy\nset xlabel 'message size (octets)'\nset ylabel 'GB/s (one core)'\n"
         "set key outside right\nset grid\nset title 'Throughput per stage against message size'\n"
         f"plot {plots}\n")
@@ -149,7 +149,7 @@ def socket_plot(d: pathlib.Path, rows) -> list[str]:
     plots = ", ".join(f"'socket_loss.dat' index {i} with linespoints title '{s} B, {k}'"
                       for i, (s, k) in enumerate(keys))
     (d / "socket_loss.gp").write_text(
-        "set terminal png size 1000,600\nset output 'socket_loss.png'\n"
+        "set terminal png noenhanced size 1000,600\nset output 'socket_loss.png'\n"
         "set logscale x\nset xlabel 'offered load (messages/s)'\nset ylabel 'loss (%)'\n"
         "set yrange [0:*]\nset grid\nset key top left\n"
         "set title 'udpnotif-recv on loopback: loss against offered load'\n"
@@ -181,7 +181,7 @@ def paced_plot(d: pathlib.Path, paced) -> list[str]:
         for kv in sorted(paced, key=lambda kv: float(kv["offered"])):
             f.write(f"{kv['offered']} {kv['loss_pct']} {kv['frames_per_s']}\n")
     (d / "dpdk_loss.gp").write_text(
-        "set terminal png size 1000,600\nset output 'dpdk_loss.png'\n"
+        "set terminal png noenhanced size 1000,600\nset output 'dpdk_loss.png'\n"
         "set logscale x\nset xlabel 'offered load (frames/s asked of the RX lcore)'\n"
         "set ylabel 'loss (%)'\nset yrange [0:*]\nset grid\nset key top left\n"
         "set title 'udpnotif-recv-dpdk, paced memory replay of 1 KB messages: loss'\n"
@@ -197,7 +197,7 @@ def replay_plot(d: pathlib.Path, rows) -> list[str]:
             v = statistics.median(float(r["messages_per_s_per_rx_lcore"]) for r in rs)
             f.write(f"\"{cap} {sink}\" {v:.6g}\n")
     (d / "dpdk_replay.gp").write_text(
-        "set terminal png size 900,550\nset output 'dpdk_replay.png'\n"
+        "set terminal png noenhanced size 900,550\nset output 'dpdk_replay.png'\n"
         "set style data histograms\nset style fill solid 0.6\nset boxwidth 0.7\n"
         "set ylabel 'messages/s per RX lcore (median)'\nset yrange [0:*]\nset grid ytics\n"
         "set title 'udpnotif-recv-dpdk pcap replay (saturation, nothing dropped)'\n"

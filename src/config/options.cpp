@@ -396,6 +396,12 @@ std::vector<row> make_rows()
                             65535,
                             "Largest datagram kept whole, octets; a longer one is cut and "
                             "counted truncated. Memory = recv_burst * max_datagram_bytes."));
+    t.push_back(boolean_row(
+        "socket.receive_into_pool", FIELD(pipeline.recvmmsg.receive_into_pool),
+        "Receive straight into the RX thread's message buffers: a whole message whose datagram "
+        "fits the smallest buffer class goes to the worker without a copy of its payload "
+        "(longer ones are copied). The receive slots hold recv_burst buffers of the pool. UDP "
+        "RX threads only (not the DTLS one)."));
 
     // [dtls]: the DTLS listener (PROTOCOL.md §1.3), beside the plain one.
     t.push_back(boolean_row("dtls.enabled", FIELD(pipeline.dtls.enabled),

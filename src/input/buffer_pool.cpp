@@ -122,12 +122,30 @@ result<message_buffer*, pool_error> buffer_pool::acquire(std::size_t payload_len
     if (i != fitting) {
         ++_stats.upsized;
     }
+    return take(i);
+}
+
+message_buffer* buffer_pool::try_acquire_fitting(std::size_t payload_len) noexcept
+{
+    std::size_t i = 0;
+    while (i < _n_classes && _classes[i].cls.capacity < payload_len) {
+        ++i;
+    }
+    if (i == _n_classes || _classes[i].free_head == nullptr) {
+        return nullptr;
+    }
+    return take(i);
+}
+
+message_buffer* buffer_pool::take(std::size_t i) noexcept
+{
     size_class& c = _classes[i];
     message_buffer* msg = c.free_head;
     c.free_head = msg->_next_free;
     --c.n_free;
     msg->_next_free = nullptr;
     msg->_in_use = true;
+    msg->_offset = 0;
     msg->_size = 0;
     msg->_options_len = 0;
     msg->meta = message_meta{};

@@ -72,6 +72,11 @@ public:
     /// Thread: the owning RX thread.
     [[nodiscard]] result<message_buffer*, pool_error> acquire(std::size_t payload_len) noexcept;
 
+    /// acquire() from the smallest class that fits only, and without counting a failure (a
+    /// receive slot asking for a buffer it can do without: recvmmsg_source::attach_pool()).
+    /// Thread: the owning RX thread.
+    [[nodiscard]] message_buffer* try_acquire_fitting(std::size_t payload_len) noexcept;
+
     /// Gives \p msg back. A buffer of another pool or one already free is counted
     /// (foreign_release / double_release) and ignored. nullptr is ignored.
     /// Thread: the owning RX thread (other threads return buffers through a queue to it).
@@ -92,6 +97,9 @@ public:
     [[nodiscard]] const pool_stats& stats() const noexcept { return _stats; }
 
 private:
+    /// Takes the head of class \p i's free list (not empty) and counts it.
+    message_buffer* take(std::size_t i) noexcept;
+
     struct size_class {
         buffer_class cls;
         std::uint8_t* arena = nullptr;        // count * stride octets, 64-aligned

@@ -100,6 +100,11 @@ struct recvmmsg_config {
     /// PROTOCOL.md §1.3). A longer datagram is cut and flagged truncated (MSG_TRUNC).
     /// Memory = burst * max_datagram.
     std::uint32_t max_datagram = 65535;
+    /// Receive into the RX thread's message buffers (`socket.receive_into_pool`): a whole
+    /// message whose datagram fits the smallest buffer class goes on without a copy of its
+    /// payload; the burst slots hold `burst` buffers of the pool between polls. The pipeline
+    /// applies it to plain UDP RX threads (not the DTLS one, whose datagrams are ciphertext).
+    bool receive_into_pool = true;
 };
 
 /// The socket RX loop (input/socket/rx_thread.hpp).
@@ -120,6 +125,9 @@ struct rx_loop_config {
     /// Most octets a nap may let queue (0: no limit); the pipeline sets a quarter of the
     /// socket's effective receive buffer.
     std::size_t nap_queue_budget = 0;
+    /// Counted up at each nap as well as in rx_loop_stats (the owner publishes it while the
+    /// loop runs); nullptr: not counted there. Written by the loop's thread only.
+    std::uint64_t* nap_counter = nullptr;
 };
 
 } // namespace udpn::input

@@ -67,11 +67,11 @@ public:
     message_meta meta;
 
     /// The payload octets (not including the padding).
-    [[nodiscard]] byte_span payload() const noexcept { return byte_span(_data, _size); }
+    [[nodiscard]] byte_span payload() const noexcept { return byte_span(_data + _offset, _size); }
     /// The payload followed by its payload_padding zero octets (simdjson padded input).
     [[nodiscard]] byte_span padded() const noexcept
     {
-        return byte_span(_data, _size + payload_padding);
+        return byte_span(_data + _offset, _size + payload_padding);
     }
     /// Option TLVs other than segmentation, as received on segment 0 (raw, §1.1).
     [[nodiscard]] byte_span options() const noexcept
@@ -85,12 +85,17 @@ public:
     /// set_size() afterwards).
     [[nodiscard]] std::uint8_t* data() noexcept { return _data; }
 
-    /// Sets the payload length to \p n octets (<= capacity()) and zeroes the padding after it.
+    /// Sets the payload to the first \p n octets (<= capacity()) and zeroes the padding after it.
     /// Thread: the holder.
-    void set_size(std::size_t n) noexcept
+    void set_size(std::size_t n) noexcept { set_payload(0, n); }
+    /// Sets the payload to the \p n octets at \p offset of data() (offset + n <= capacity():
+    /// a datagram received into the buffer whole, its UDP-notif header before the payload) and
+    /// zeroes the padding after it. Thread: the holder.
+    void set_payload(std::size_t offset, std::size_t n) noexcept
     {
+        _offset = offset;
         _size = n;
-        std::memset(_data + n, 0, payload_padding);
+        std::memset(_data + offset + n, 0, payload_padding);
     }
     /// Copies \p payload (payload.size() <= capacity()) and zeroes the padding.
     void assign(byte_span payload) noexcept
@@ -129,6 +134,7 @@ private:
     message_buffer() = default;
 
     std::uint8_t* _data = nullptr;      // capacity + payload_padding octets, in the pool arena
+    std::size_t _offset = 0;            // where the payload starts in _data
     std::size_t _size = 0;
     std::size_t _capacity = 0;
     buffer_pool* _owner = nullptr;

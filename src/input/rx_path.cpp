@@ -68,11 +68,24 @@ message_buffer* rx_path::deliver_whole(const datagram& d,
     // Loss accounting sees every message the network delivered, even one dropped below for
     // want of a buffer: that drop has its own counter.
     _gaps.observe(d.src, hdr.publisher_id, hdr.message_id);
-    message_buffer* msg = take_buffer(hdr.payload.size());
-    if (msg == nullptr) {
-        return nullptr;
+    message_buffer* msg = nullptr;
+    if (d.holder != nullptr && *d.holder != nullptr && (*d.holder)->owner() == &_pool) {
+        // Received into one of our buffers: take it from the source's slot and point the
+        // payload past the header (PROTOCOL.md §1: the payload follows the header and options).
+        msg = *d.holder;
+        *d.holder = nullptr;
+        msg->set_payload(static_cast<std::size_t>(hdr.payload.data() - msg->data()),
+                         hdr.payload.size());
+        ++_stats.messages;
+        ++_stats.in_place;
+        _stats.message_bytes += hdr.payload.size();
+    } else {
+        msg = take_buffer(hdr.payload.size());
+        if (msg == nullptr) {
+            return nullptr;
+        }
+        msg->assign(hdr.payload);
     }
-    msg->assign(hdr.payload);
     // Keep the options other than segmentation (a whole message may still carry "segment 0,
     // last"), the same set a reassembled message keeps (PROTOCOL.md §2 "Rebuild").
     if (!hdr.options.empty()) {

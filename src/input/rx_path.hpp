@@ -46,6 +46,9 @@ struct rx_stats {
     std::uint64_t whole_messages = 0;  ///< messages that came in one datagram
     std::uint64_t reassembled_messages = 0; ///< messages completed from segments
     std::uint64_t messages = 0;        ///< messages put into a buffer (process() returned one)
+    /// Of those, whole messages handed on in the pool buffer their datagram was received into
+    /// (datagram::holder): no copy of the payload.
+    std::uint64_t in_place = 0;
     std::uint64_t message_bytes = 0;   ///< their payload octets
     std::uint64_t pool_exhausted = 0;  ///< dropped: no free buffer large enough (never allocates)
     std::uint64_t oversize = 0;        ///< dropped: larger than the largest buffer class

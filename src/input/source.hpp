@@ -14,6 +14,8 @@
 
 namespace udpn::input {
 
+class message_buffer;
+
 /// One received UDP datagram. `bytes` is valid until the next poll() of the source that
 /// produced it (the caller's storage for datagrams built by hand).
 struct datagram {
@@ -24,6 +26,11 @@ struct datagram {
     std::uint64_t rx_wall_ns = 0; ///< wall clock, ns since the Unix epoch (collection time)
     bool truncated = false; ///< longer than the source's buffer: `bytes` is cut (dropped by
                             ///< rx_path, counted)
+    /// When `bytes` lie at the start of a pool buffer the source received into (a
+    /// recvmmsg_source with a pool attached): the source's slot holding it. rx_path takes the
+    /// buffer for a whole message instead of copying it, and sets the slot to nullptr (the
+    /// source takes a new one). nullptr: `bytes` are the source's or the caller's storage.
+    message_buffer** holder = nullptr;
 };
 
 /// The datagrams one poll() returned. Views the source's own storage.

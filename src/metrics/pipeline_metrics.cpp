@@ -112,6 +112,8 @@ constexpr field<rx_stats> rx_path_fields[] = {
     counter("clock_clamped", &rx_stats::clock_clamped,
             "Datagrams older than the path clock (taken at its time)."),
     counter("whole_messages", &rx_stats::whole_messages, "Messages that came in one datagram."),
+    counter("in_place_messages", &rx_stats::in_place,
+            "Whole messages handed on in the buffer their datagram was received into (no copy)."),
     counter("reassembled_messages", &rx_stats::reassembled_messages,
             "Messages completed from segments."),
     counter("messages", &rx_stats::messages, "Messages put into a buffer for a worker."),
@@ -141,6 +143,8 @@ constexpr field<rx_thread_stats> rx_thread_fields[] = {
     gauge("return_queue_depth", &rx_thread_stats::returns_queued,
           "Buffers waiting in this RX thread's return queue.")
         .per_thread(),
+    counter("receive_naps", &rx_thread_stats::naps,
+            "Naps the UDP RX thread took after short receive bursts (socket.receive_nap_us)."),
     counter("cpu_seconds", &rx_thread_stats::cpu_ns,
             "CPU time (user + system) of this RX thread or DPDK RX lcore.")
         .per_thread()

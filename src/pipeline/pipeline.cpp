@@ -525,6 +525,7 @@ struct pipeline::rx_unit {
     std::uint32_t n_workers = 1;
     std::thread thread;
     input::rx_loop_stats loop_stats;
+    std::uint64_t naps = 0; ///< receive naps so far (rx_loop_config::nap_counter)
     std::uint64_t queue_full_drops = 0; ///< the RX thread's own (sink) counters
     std::uint64_t queue_full_waits = 0;
     // External input: the port's own counters and the caller's last report.
@@ -646,7 +647,7 @@ struct pipeline::rx_unit {
         s.queue_full_drops = queue_full_drops;
         s.queue_full_waits = queue_full_waits;
         s.returns_queued = returns.items();
-        s.naps = loop_stats.naps;
+        s.naps = naps;
         const std::lock_guard lock(published_mutex);
         published = s;
     }
@@ -1173,8 +1174,18 @@ void pipeline::run_rx(rx_unit& rx) noexcept
     loop.cpu = cpu_at(_cfg.rx_cpus, rx.id);
     loop.name = "udpn-rx" + std::to_string(rx.id); // start-up of the thread, not per message
     loop.nap_burst = _cfg.recvmmsg.burst;
+    loop.nap_counter = &rx.naps;
     loop.nap_queue_budget = rx.socket ? rx.socket->report().rcvbuf_effective / 4 : 0;
+    if (_cfg.recvmmsg.receive_into_pool) {
+        // Slots take buffers of the smallest class: what most whole messages need.
+        std::size_t smallest = _cfg.recvmmsg.max_datagram;
+        for (const input::buffer_class& c : _cfg.rx.pool.classes) {
+            smallest = std::min<std::size_t>(smallest, c.capacity);
+        }
+        rx.source->attach_pool(rx.path->pool(), smallest);
+    }
     rx.loop_stats = input::run_rx_loop(*rx.source, *rx.path, sink, _rx_stop, loop, housekeeping);
+    rx.source->detach_pool(); // the slots' buffers back to the pool before it is summed
     rx.flush_handoffs(); // the workers still run (stop() joins RX first)
     rx.flush_wakeups();
     rx.path->finish(); // incomplete messages: counted as expired

@@ -153,9 +153,7 @@ struct rx_thread_stats {
     std::uint64_t queue_full_drops = 0; ///< messages dropped: worker queue still full
     std::uint64_t queue_full_waits = 0; ///< hand-offs that had to wait for room
     std::uint64_t returns_queued = 0;   ///< gauge: buffers in this thread's return queue
-    /// Receive naps the UDP RX loop took (socket.receive_nap_us): counted by the loop, so 0
-    /// until the thread has stopped (stop_report::final_stats has them).
-    std::uint64_t naps = 0;
+    std::uint64_t naps = 0; ///< receive naps the UDP RX loop took (socket.receive_nap_us)
     /// CPU time of the thread (CLOCK_THREAD_CPUTIME_ID), ns; external input: the caller's
     /// (external_rx_counters::cpu_ns).
     std::uint64_t cpu_ns = 0;

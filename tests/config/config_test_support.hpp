@@ -113,6 +113,7 @@ inline const std::map<std::string, std::string>& test_values()
         {"socket.kernel_timestamps", "true"},
         {"socket.recv_burst", "32"},
         {"socket.max_datagram_bytes", "9000"},
+        {"socket.receive_into_pool", "false"},
         {"header.accept_version0", "true"},
         {"header.accept_private_media", "true"},
         {"header.accept_unassigned_media", "true"},

@@ -129,6 +129,7 @@ TEST(OptionTable, RowsWriteTheFieldsTheyName)
     EXPECT_EQ(p.rx.pool.classes[0].count, 8u);
     EXPECT_EQ(p.recvmmsg.burst, 32u);
     EXPECT_EQ(p.recvmmsg.max_datagram, 9000u);
+    EXPECT_FALSE(p.recvmmsg.receive_into_pool);
     EXPECT_TRUE(p.socket.rcvbuf_force);
     EXPECT_EQ(p.n_workers, 2u);
     EXPECT_EQ(p.worker_cpus, (std::vector<int>{2, 3}));

@@ -87,6 +87,23 @@ TEST(BufferPool, FallsBackToALargerClassWhenTheFittingOneIsEmpty)
     pool.release(b.value());
 }
 
+TEST(BufferPool, TryAcquireFittingNeverTakesALargerClassAndCountsNoFailure)
+{
+    buffer_pool pool(classes({{100, 1}, {1000, 2}}));
+    message_buffer* a = pool.try_acquire_fitting(50);
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->capacity(), 100u);
+    EXPECT_EQ(pool.try_acquire_fitting(50), nullptr); // the 100 class is empty: no 1000
+    EXPECT_EQ(pool.try_acquire_fitting(5000), nullptr); // larger than every class
+    EXPECT_EQ(pool.stats().upsized, 0u);
+    EXPECT_EQ(pool.stats().exhausted, 0u);
+    EXPECT_EQ(pool.stats().oversize, 0u);
+    EXPECT_EQ(pool.stats().acquired, 1u);
+    EXPECT_EQ(pool.stats().in_use, 1u);
+    pool.release(a);
+    EXPECT_EQ(pool.stats().in_use, 0u);
+}
+
 TEST(BufferPool, RefusesOversizeWithoutTakingABuffer)
 {
     buffer_pool pool(classes({{512, 1}}));

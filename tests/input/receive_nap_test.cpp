@@ -41,7 +41,7 @@ TEST(ReceiveNap, DoublesAfterShortBurstsUpToTheMost)
     for (int i = 0; i < 8; ++i) {
         got.push_back(nap.after_poll(short_burst()));
     }
-    const std::vector<std::uint64_t> want = {32'000, 64'000, 128'000, 256'000,
+    const std::vector<std::uint64_t> want = {32'000,  64'000,    128'000,   256'000,
                                              512'000, 1'024'000, 1'024'000, 1'024'000};
     EXPECT_EQ(got, want);
     // An idle poll (nothing received) is short too.

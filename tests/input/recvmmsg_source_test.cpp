@@ -1,8 +1,10 @@
 // recvmmsg_source over loopback (127.0.0.1 and ::1 only): bursts, source and pktinfo
-// addresses, truncation, kernel drop counter, timestamps, no allocation per poll.
+// addresses, truncation, kernel drop counter, timestamps, no allocation per poll, receiving
+// into pool buffers.
 #include "input/socket/recvmmsg_source.hpp"
 
 #include "alloc_counter.hpp"
+#include "input/buffer_pool.hpp"
 #include "input/clock.hpp"
 #include "input/socket/udp_socket.hpp"
 #include "input_fixtures.hpp"
@@ -234,6 +236,125 @@ TEST(RecvmmsgSource, PollAllocatesNothing)
     });
     EXPECT_EQ(n, 200u);
     EXPECT_EQ(allocs, 0u);
+}
+
+/// Polls until every datagram of \p sent arrived (or 5 s passed), checks each one's bytes
+/// against \p sent in order and hands it to \p check with its index. @return how many came.
+template <typename Check>
+std::size_t poll_each(recvmmsg_source& source, const std::vector<std::vector<std::uint8_t>>& sent,
+                      Check check)
+{
+    std::size_t n = 0;
+    datagram_batch batch;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (n < sent.size() && std::chrono::steady_clock::now() < deadline) {
+        if (source.poll(batch) != poll_status::ok) {
+            continue;
+        }
+        for (const datagram& d : batch.items) {
+            if (n == sent.size()) {
+                ADD_FAILURE() << "more datagrams than sent";
+                return n;
+            }
+            EXPECT_EQ(std::vector<std::uint8_t>(d.bytes.begin(), d.bytes.end()), sent[n]) << n;
+            check(d, n);
+            ++n;
+        }
+    }
+    return n;
+}
+
+/// A source on 127.0.0.1 receiving into a pool of \p classes, slots of \p slot octets.
+struct pooled_source {
+    udp_socket sock{server("127.0.0.1")};
+    recvmmsg_source source;
+    buffer_pool pool;
+
+    pooled_source(std::uint32_t burst, std::uint32_t max_datagram,
+                  std::vector<buffer_class> classes, std::size_t slot)
+        : source(sock, recvmmsg_config{burst, max_datagram}),
+          pool(buffer_pool_config{std::move(classes)})
+    {
+        source.attach_pool(pool, slot);
+    }
+};
+
+// attach_pool(): datagrams that fit a pool buffer arrive in one (datagram::holder names the
+// slot), longer ones are joined in the slot's own storage; taking a slot's buffer makes the
+// slot take another at the next poll; detach_pool() gives every slot buffer back.
+TEST(RecvmmsgSource, ReceivesIntoPoolBuffersThatFitAndJoinsLongerDatagrams)
+{
+    pooled_source ps(8, 9000, {{1024, 32}, {16384, 4}}, 1024);
+    udp_socket& sock = ps.sock;
+    recvmmsg_source& source = ps.source;
+    buffer_pool& pool = ps.pool;
+    EXPECT_EQ(source.slot_buffers(), 8u);
+    EXPECT_EQ(pool.stats().in_use, 8u);
+
+    test::client_socket client(test::ep("127.0.0.1", 0));
+    // Around the 1024-octet pool part: below, exactly, one over, and well past it.
+    const std::vector<std::size_t> sizes = {10, 1023, 1024, 1025, 4000, 8999, 600, 1024};
+    std::vector<std::vector<std::uint8_t>> sent;
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+        sent.push_back(test::make_payload(sizes[i], static_cast<std::uint32_t>(i)));
+        ASSERT_TRUE(client.send_to(sent.back(), sock.local_endpoint()));
+    }
+    std::vector<message_buffer*> taken;
+    const std::size_t n = poll_each(source, sent, [&](const datagram& d, std::size_t i) {
+        const bool fits = sizes[i] <= 1024;
+        ASSERT_EQ(d.holder != nullptr, fits) << sizes[i];
+        if (fits) {
+            EXPECT_EQ(d.bytes.data(), (*d.holder)->data()); // in the pool buffer itself
+            if (i % 2 == 0) {
+                taken.push_back(*d.holder); // as rx_path does for a whole message
+                *d.holder = nullptr;
+            }
+        }
+    });
+    ASSERT_EQ(n, sent.size());
+    datagram_batch batch;
+    EXPECT_EQ(source.stats().truncated, 0u);
+    // The slots whose buffers were taken take new ones at the next poll.
+    (void)source.poll(batch);
+    EXPECT_EQ(source.slot_buffers(), 8u);
+    EXPECT_EQ(pool.stats().in_use, 8u + taken.size());
+    for (message_buffer* b : taken) {
+        pool.release(b);
+    }
+    source.detach_pool();
+    EXPECT_EQ(source.slot_buffers(), 0u);
+    EXPECT_EQ(pool.stats().in_use, 0u);
+    EXPECT_EQ(pool.stats().double_release, 0u);
+
+    // Detached: the source's own storage again.
+    ASSERT_TRUE(client.send_to(sent[0], sock.local_endpoint()));
+    const auto got = receive(source, 1);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].bytes, sent[0]);
+    EXPECT_EQ(pool.stats().in_use, 0u);
+}
+
+TEST(RecvmmsgSource, SlotsThePoolCannotServeReceiveIntoTheSourceStorage)
+{
+    pooled_source ps(4, 65535, {{2048, 2}}, 2048);
+    udp_socket& sock = ps.sock;
+    recvmmsg_source& source = ps.source;
+    buffer_pool& pool = ps.pool;
+    EXPECT_EQ(source.slot_buffers(), 2u); // two slots got one, two did not
+    test::client_socket client(test::ep("127.0.0.1", 0));
+    std::vector<std::vector<std::uint8_t>> sent;
+    for (std::uint32_t i = 0; i < 4; ++i) {
+        sent.push_back(test::make_payload(300, i));
+        ASSERT_TRUE(client.send_to(sent.back(), sock.local_endpoint()));
+    }
+    std::size_t held = 0;
+    const std::size_t n = poll_each(source, sent, [&](const datagram& d, std::size_t) {
+        held += d.holder != nullptr ? 1 : 0;
+    });
+    EXPECT_EQ(n, 4u);
+    EXPECT_LE(held, 2u);
+    source.detach_pool();
+    EXPECT_EQ(pool.stats().in_use, 0u);
 }
 
 TEST(RecvmmsgSourceError, RejectsBadConfigs)

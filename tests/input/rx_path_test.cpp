@@ -108,6 +108,67 @@ TEST(RxPath, DeliversAWholeMessageWithMetaAndZeroPadding)
     EXPECT_EQ(path.buffer_stats().in_use, 0u);
 }
 
+// datagram::holder (socket.receive_into_pool): a whole message received into one of the
+// path's buffers goes on in that buffer, its payload past the header, with no copy; a segment
+// leaves the buffer with the source; a buffer of another pool is copied from.
+TEST(RxPath, HandsAWholeMessageOnInTheBufferItWasReceivedInto)
+{
+    rx_path path(small_config());
+    dirty_pool(path);
+    const auto payload = test::make_payload(1000, 1);
+    const auto bytes = udpnotif::encode_message(test::params(7, 42), payload);
+    message_buffer* slot = path.pool().acquire(bytes.size()).value();
+    std::copy(bytes.begin(), bytes.end(), slot->data()); // as recvmmsg writes it
+    message_buffer* const received_into = slot;
+    input::datagram d;
+    d.bytes = byte_span(slot->data(), bytes.size());
+    d.src = ep("192.0.2.1", 40000);
+    d.dst = ep("198.51.100.7", 12345);
+    d.holder = &slot;
+
+    message_buffer* msg = path.process(d);
+    ASSERT_EQ(msg, received_into);
+    EXPECT_EQ(slot, nullptr); // taken from the source's slot
+    EXPECT_EQ(to_vec(msg->payload()), payload);
+    EXPECT_EQ(msg->payload().data(), received_into->data() + (bytes.size() - payload.size()));
+    EXPECT_TRUE(padding_is_zero(*msg));
+    EXPECT_EQ(msg->meta.publisher_id, 7u);
+    EXPECT_EQ(msg->meta.message_id, 42u);
+    EXPECT_EQ(msg->meta.exporter, d.src);
+    EXPECT_EQ(path.stats().messages, 1u);
+    EXPECT_EQ(path.stats().in_place, 1u);
+    EXPECT_EQ(path.stats().message_bytes, payload.size());
+    EXPECT_EQ(path.buffer_stats().in_use, 1u); // the one buffer, not a second
+    path.release(msg);
+
+    // A segment: stored by the reassembly table, the buffer stays with the source.
+    const auto segs = udpnotif::encode_segments(test::params(7, 43), payload, 400);
+    ASSERT_GT(segs.size(), 1u);
+    slot = path.pool().acquire(segs[0].size()).value();
+    std::copy(segs[0].begin(), segs[0].end(), slot->data());
+    d.bytes = byte_span(slot->data(), segs[0].size());
+    d.holder = &slot;
+    EXPECT_EQ(path.process(d), nullptr);
+    ASSERT_NE(slot, nullptr);
+    path.release(slot);
+
+    // A buffer of another pool: copied into one of the path's.
+    buffer_pool other(small_config().pool, 9);
+    slot = other.acquire(bytes.size()).value();
+    std::copy(bytes.begin(), bytes.end(), slot->data());
+    d.bytes = byte_span(slot->data(), bytes.size());
+    d.holder = &slot;
+    msg = path.process(d);
+    ASSERT_NE(msg, nullptr);
+    EXPECT_NE(slot, nullptr);
+    EXPECT_EQ(msg->owner(), &path.pool());
+    EXPECT_EQ(to_vec(msg->payload()), payload);
+    EXPECT_EQ(path.stats().in_place, 1u);
+    path.release(msg);
+    other.release(slot);
+    EXPECT_EQ(path.buffer_stats().in_use, 0u);
+}
+
 TEST(RxPath, ReassemblesSegmentsArrivingOutOfOrder)
 {
     rx_path path(small_config());

@@ -67,16 +67,22 @@ struct rx_unit {
         got.reserve(4096);
     }
 
-    /// \p nap_max_ns: socket.receive_nap_us in ns (0: no nap).
-    void start(const std::atomic<bool>& stop, std::uint32_t index, std::uint64_t nap_max_ns = 0)
+    /// \p nap_max_ns: socket.receive_nap_us in ns (0: no nap); \p into_pool: receive into
+    /// buffers of the path's pool (socket.receive_into_pool), 4096-octet slots.
+    void start(const std::atomic<bool>& stop, std::uint32_t index, std::uint64_t nap_max_ns = 0,
+               bool into_pool = false)
     {
-        thread = std::thread([this, &stop, index, nap_max_ns] {
+        thread = std::thread([this, &stop, index, nap_max_ns, into_pool] {
+            if (into_pool) {
+                source.attach_pool(path.pool(), 4096);
+            }
             rx_loop_config lcfg;
             lcfg.name = "udpn-rx" + std::to_string(index);
             lcfg.tick_interval_ns = 10'000'000;
             lcfg.nap_max_ns = nap_max_ns;
             lcfg.nap_queue_budget = sock.report().rcvbuf_effective / 4;
             loop_stats = run_rx_loop(source, path, copy_sink{&path, &got, &count}, stop, lcfg);
+            source.detach_pool();
         });
     }
 };
@@ -172,11 +178,11 @@ void check_same(const std::vector<sent_message>& sent, const std::vector<got_mes
     }
 }
 
-void run_end_to_end(const char* addr, std::uint64_t nap_max_ns = 0)
+void run_end_to_end(const char* addr, std::uint64_t nap_max_ns = 0, bool into_pool = false)
 {
     rx_unit rx(socket_config(addr), path_config());
     std::atomic<bool> stop{false};
-    rx.start(stop, 0, nap_max_ns);
+    rx.start(stop, 0, nap_max_ns, into_pool);
     std::vector<std::unique_ptr<test::client_socket>> clients;
     for (int i = 0; i < 3; ++i) {
         clients.push_back(std::make_unique<test::client_socket>(test::ep(addr, 0)));
@@ -202,6 +208,11 @@ void run_end_to_end(const char* addr, std::uint64_t nap_max_ns = 0)
     EXPECT_GT(rx.loop_stats.ticks, 0u);
     EXPECT_EQ(rx.loop_stats.messages, 300u);
     EXPECT_EQ(rx.loop_stats.name_error, 0);
+    // Received into the pool, every whole message went on in its receive buffer.
+    EXPECT_EQ(rx.path.stats().in_place, into_pool ? rx.path.stats().whole_messages : 0u);
+    if (into_pool) {
+        EXPECT_GT(rx.path.stats().whole_messages, 0u);
+    }
     if (nap_max_ns == 0) {
         EXPECT_EQ(rx.loop_stats.naps, 0u);
     } else {
@@ -223,6 +234,12 @@ TEST(SocketEndToEnd, SegmentedMessagesOverIPv4LoopbackReassembleExactly)
 TEST(SocketEndToEnd, SegmentedMessagesOverIPv6LoopbackReassembleExactly)
 {
     run_end_to_end("::1");
+}
+
+TEST(SocketEndToEnd, MessagesReceivedIntoThePoolArriveExactly)
+{
+    run_end_to_end("127.0.0.1", 0, true);
+    run_end_to_end("::1", 0, true);
 }
 
 TEST(SocketEndToEnd, SegmentedMessagesArriveExactlyWithReceiveNaps)

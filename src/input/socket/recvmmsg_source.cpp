@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -35,25 +36,25 @@ struct alignas(cmsghdr) control_block {
 /// Everything recvmmsg writes into, sized once.
 struct recvmmsg_source::buffers {
     std::vector<mmsghdr> msgs;
-    std::vector<iovec> iovs;
+    std::vector<iovec> iovs; // two per slot: [2i] first, [2i + 1] the rest (pool mode)
     std::vector<sockaddr_storage> names;
     std::vector<control_block> controls;
     std::uint8_t* data = nullptr; // burst * stride octets
     std::size_t stride = 0;
 
     buffers(std::size_t n, std::size_t max_datagram)
-        : msgs(n), iovs(n), names(n), controls(n),
+        : msgs(n), iovs(2 * n), names(n), controls(n),
           stride((max_datagram + data_align - 1) / data_align * data_align)
     {
         data = static_cast<std::uint8_t*>(
             ::operator new(n * stride, std::align_val_t{data_align}));
         for (std::size_t i = 0; i < n; ++i) {
-            iovs[i].iov_base = data + i * stride;
-            iovs[i].iov_len = max_datagram;
+            iovs[2 * i].iov_base = data + i * stride;
+            iovs[2 * i].iov_len = max_datagram;
             msghdr& h = msgs[i].msg_hdr;
             h = msghdr{};
             h.msg_name = &names[i];
-            h.msg_iov = &iovs[i];
+            h.msg_iov = &iovs[2 * i];
             h.msg_iovlen = 1;
             h.msg_control = controls[i].bytes;
             reset(i);
@@ -90,15 +91,81 @@ recvmmsg_source::recvmmsg_source(const udp_socket& socket, const recvmmsg_config
     }
     _buf = std::make_unique<buffers>(cfg.burst, cfg.max_datagram);
     _out.resize(cfg.burst);
+    _slots.reserve(cfg.burst);
 }
 
 recvmmsg_source::~recvmmsg_source() = default;
+
+void recvmmsg_source::attach_pool(buffer_pool& pool, std::size_t capacity) noexcept
+{
+    detach_pool();
+    _pool = &pool;
+    _slot_capacity = std::clamp<std::size_t>(capacity, 1, _cfg.max_datagram);
+    _slots.assign(_cfg.burst, nullptr); // reserved by the constructor: no allocation
+    for (std::size_t i = 0; i < _slots.size(); ++i) {
+        aim(i);
+    }
+}
+
+void recvmmsg_source::detach_pool() noexcept
+{
+    if (_pool == nullptr) {
+        return;
+    }
+    for (std::size_t i = 0; i < _slots.size(); ++i) {
+        if (_slots[i] != nullptr) {
+            _pool->release(_slots[i]);
+            _slots[i] = nullptr;
+        }
+    }
+    _pool = nullptr;
+    for (std::size_t i = 0; i < _slots.size(); ++i) {
+        aim(i);
+    }
+}
+
+std::size_t recvmmsg_source::slot_buffers() const noexcept
+{
+    std::size_t n = 0;
+    for (const message_buffer* b : _slots) {
+        n += b != nullptr ? 1 : 0;
+    }
+    return n;
+}
+
+void recvmmsg_source::aim(std::size_t i) noexcept
+{
+    iovec* iov = &_buf->iovs[2 * i];
+    std::uint8_t* own = _buf->data + i * _buf->stride;
+    msghdr& h = _buf->msgs[i].msg_hdr;
+    if (_pool != nullptr && _slots[i] == nullptr) {
+        // Only a buffer of the fitting class: a slot must not hold a larger one that a
+        // reassembled message may need.
+        _slots[i] = _pool->try_acquire_fitting(_slot_capacity);
+    }
+    if (_pool != nullptr && _slots[i] != nullptr) {
+        // The pool buffer first, the rest of the datagram (if longer) at the same offset of
+        // the slot's own storage, so that joining it is one copy of the first part.
+        iov[0].iov_base = _slots[i]->data();
+        iov[0].iov_len = _slot_capacity;
+        iov[1].iov_base = own + _slot_capacity;
+        iov[1].iov_len = _cfg.max_datagram - _slot_capacity;
+        h.msg_iovlen = iov[1].iov_len != 0 ? 2 : 1;
+    } else {
+        iov[0].iov_base = own;
+        iov[0].iov_len = _cfg.max_datagram;
+        h.msg_iovlen = 1;
+    }
+}
 
 poll_status recvmmsg_source::poll(datagram_batch& batch) noexcept
 {
     batch.items = {};
     for (std::size_t i = 0; i < _dirty; ++i) {
         _buf->reset(i);
+        if (_pool != nullptr && _slots[i] == nullptr) {
+            aim(i); // rx_path took its buffer (or the pool had none): take another
+        }
     }
     _dirty = 0;
     ++_stats.polls;
@@ -144,7 +211,18 @@ void recvmmsg_source::decode(std::size_t i, datagram& d) noexcept
     mmsghdr& mm = _buf->msgs[i];
     msghdr& h = mm.msg_hdr;
     const std::size_t len = mm.msg_len < _cfg.max_datagram ? mm.msg_len : _cfg.max_datagram;
-    d.bytes = byte_span(static_cast<const std::uint8_t*>(_buf->iovs[i].iov_base), len);
+    d.holder = nullptr;
+    message_buffer* pooled = _pool != nullptr ? _slots[i] : nullptr;
+    std::uint8_t* own = _buf->data + i * _buf->stride;
+    if (pooled == nullptr) {
+        d.bytes = byte_span(own, len);
+    } else if (len <= _slot_capacity) {
+        d.bytes = byte_span(pooled->data(), len);
+        d.holder = &_slots[i];
+    } else {
+        std::memcpy(own, pooled->data(), _slot_capacity); // the rest is in place after it
+        d.bytes = byte_span(own, len);
+    }
     d.truncated = (h.msg_flags & MSG_TRUNC) != 0;
     _stats.bytes += len;
     if (d.truncated) {

@@ -5,8 +5,15 @@
 /// IPV6_PKTINFO), truncation flag (MSG_TRUNC), the kernel's drop counter (SO_RXQ_OVFL) and
 /// optional kernel receive times (SO_TIMESTAMPNS). The clocks are read once per burst. poll()
 /// allocates nothing.
+///
+/// With a buffer pool attached (attach_pool(), the pipeline's default: socket.receive_into_pool)
+/// each burst slot receives into a message_buffer of that pool first and into the slot's own
+/// storage for the rest: a datagram that fits the pool buffer is handed to rx_path in it
+/// (datagram::holder), which passes a whole message on without copying its payload; a longer
+/// one is joined in the slot's storage (one copy of the pool part) and copied as before.
 #pragma once
 
+#include "input/buffer_pool.hpp"
 #include "input/config.hpp"
 #include "input/source.hpp"
 #include "input/socket/udp_socket.hpp"
@@ -61,6 +68,18 @@ public:
     /// Thread: the owning RX thread.
     [[nodiscard]] poll_status poll(datagram_batch& batch) noexcept;
 
+    /// Receives into buffers of \p pool from the next poll on: each slot takes one of
+    /// \p capacity octets (1..max_datagram; of the class that fits, never a larger) and keeps it
+    /// until rx_path takes it (see datagram::holder), then takes another. A slot the pool
+    /// cannot serve receives into the source's storage. Call detach_pool() before \p pool goes.
+    /// Thread: the owning RX thread.
+    void attach_pool(buffer_pool& pool, std::size_t capacity) noexcept;
+    /// Gives every buffer the slots hold back to the pool and receives into the source's
+    /// storage again. Thread: the owning RX thread.
+    void detach_pool() noexcept;
+    /// Buffers the slots hold now (0 without a pool).
+    [[nodiscard]] std::size_t slot_buffers() const noexcept;
+
     [[nodiscard]] const source_stats& stats() const noexcept { return _stats; }
     /// errno of the latest failed poll (0 when none failed).
     [[nodiscard]] int last_errno() const noexcept { return _last_errno; }
@@ -70,6 +89,9 @@ private:
     struct buffers;
 
     void decode(std::size_t i, datagram& d) noexcept;
+    /// Points slot \p i's iovecs at its pool buffer (then the rest of its storage), or at its
+    /// storage alone.
+    void aim(std::size_t i) noexcept;
 
     recvmmsg_config _cfg;
     int _fd = -1;
@@ -78,6 +100,9 @@ private:
     std::vector<datagram> _out;     // burst entries, views into _buf
     std::size_t _dirty = 0;         // entries the previous recvmmsg wrote (to reset)
     std::uint32_t _last_ovfl = 0;   // latest SO_RXQ_OVFL value seen
+    buffer_pool* _pool = nullptr;   // attach_pool(): slots receive into its buffers
+    std::size_t _slot_capacity = 0; // octets of each slot's pool buffer
+    std::vector<message_buffer*> _slots; // [i]: slot i's pool buffer, nullptr when none
     source_stats _stats;
     int _last_errno = 0;
 };

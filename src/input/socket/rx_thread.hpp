@@ -112,6 +112,9 @@ rx_loop_stats run_rx_loop(Source& source, rx_path& path, Sink&& sink,
                 (void)clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, nullptr); // EINTR: shorter nap
                 ++st.naps;
                 st.nap_ns += ns;
+                if (cfg.nap_counter != nullptr) {
+                    ++*cfg.nap_counter;
+                }
             }
         }
         if (now >= last_tick && now - last_tick >= cfg.tick_interval_ns) {

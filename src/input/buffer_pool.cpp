@@ -101,12 +101,18 @@ void buffer_pool::free_all() noexcept
     _n_classes = 0;
 }
 
-result<message_buffer*, pool_error> buffer_pool::acquire(std::size_t payload_len) noexcept
+std::size_t buffer_pool::fitting_class(std::size_t payload_len) const noexcept
 {
     std::size_t i = 0;
     while (i < _n_classes && _classes[i].cls.capacity < payload_len) {
         ++i;
     }
+    return i;
+}
+
+result<message_buffer*, pool_error> buffer_pool::acquire(std::size_t payload_len) noexcept
+{
+    std::size_t i = fitting_class(payload_len);
     if (i == _n_classes) {
         ++_stats.oversize;
         return pool_error::oversize;
@@ -127,10 +133,7 @@ result<message_buffer*, pool_error> buffer_pool::acquire(std::size_t payload_len
 
 message_buffer* buffer_pool::try_acquire_fitting(std::size_t payload_len) noexcept
 {
-    std::size_t i = 0;
-    while (i < _n_classes && _classes[i].cls.capacity < payload_len) {
-        ++i;
-    }
+    const std::size_t i = fitting_class(payload_len);
     if (i == _n_classes || _classes[i].free_head == nullptr) {
         return nullptr;
     }

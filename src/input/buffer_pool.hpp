@@ -97,6 +97,8 @@ public:
     [[nodiscard]] const pool_stats& stats() const noexcept { return _stats; }
 
 private:
+    /// Index of the smallest class whose capacity holds \p payload_len, or _n_classes.
+    [[nodiscard]] std::size_t fitting_class(std::size_t payload_len) const noexcept;
     /// Takes the head of class \p i's free list (not empty) and counts it.
     message_buffer* take(std::size_t i) noexcept;
 

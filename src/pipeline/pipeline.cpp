@@ -1177,12 +1177,10 @@ void pipeline::run_rx(rx_unit& rx) noexcept
     loop.nap_counter = &rx.naps;
     loop.nap_queue_budget = rx.socket ? rx.socket->report().rcvbuf_effective / 4 : 0;
     if (_cfg.recvmmsg.receive_into_pool) {
-        // Slots take buffers of the smallest class: what most whole messages need.
-        std::size_t smallest = _cfg.recvmmsg.max_datagram;
-        for (const input::buffer_class& c : _cfg.rx.pool.classes) {
-            smallest = std::min<std::size_t>(smallest, c.capacity);
-        }
-        rx.source->attach_pool(rx.path->pool(), smallest);
+        // Slots take buffers of the smallest class (the pool sorts its classes and has at
+        // least one): what most whole messages need.
+        input::buffer_pool& pool = rx.path->pool();
+        rx.source->attach_pool(pool, pool.class_at(0).capacity);
     }
     rx.loop_stats = input::run_rx_loop(*rx.source, *rx.path, sink, _rx_stop, loop, housekeeping);
     rx.source->detach_pool(); // the slots' buffers back to the pool before it is summed
